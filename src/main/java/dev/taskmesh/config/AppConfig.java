@@ -1,0 +1,74 @@
+package dev.taskmesh.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The whole configuration of one process, parsed and validated once at start by {@link ConfigParser}. */
+public record AppConfig(
+    Set<Role> roles,
+    Path dataDir,
+    Http http,
+    Worker worker,
+    Updater updater,
+    Kafka kafka,
+    Mongo mongo,
+    Elasticsearch elasticsearch,
+    Auth auth,
+    Pipeline pipeline) {
+
+  /** The same configuration with the broker and store addresses resolved (embedded ones once started). */
+  public AppConfig withEndpoints(String kafkaBootstrapServers, String mongoUri) {
+    return new AppConfig(roles, dataDir, http, worker, updater,
+        new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(), kafka.topics()),
+        new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.connectTimeoutMs()),
+        elasticsearch, auth, pipeline);
+  }
+
+  public boolean runs(Role role) {
+    return roles.contains(role);
+  }
+
+  public record Http(String host, int port, int instances) {}
+
+  public record Worker(int instances, int concurrency) {}
+
+  public record Updater(int instances) {}
+
+  public record Kafka(
+      Optional<String> bootstrapServers,
+      String embeddedHost,
+      int embeddedPort,
+      int partitions,
+      long connectTimeoutMs,
+      Topics topics) {}
+
+  public record Topics(String pendingTasks, String taskEvents, String taskCompleted, String deadLetters) {
+    public List<String> all() {
+      return List.of(pendingTasks, taskEvents, taskCompleted, deadLetters);
+    }
+
+    public Map<String, Integer> withPartitions(int partitions) {
+      return Map.of(pendingTasks, partitions, taskEvents, partitions, taskCompleted, partitions, deadLetters, partitions);
+    }
+  }
+
+  public enum StoreBackend { H2, MEMORY }
+
+  public record Mongo(
+      Optional<String> uri,
+      String database,
+      String embeddedHost,
+      int embeddedPort,
+      StoreBackend embeddedBackend,
+      long connectTimeoutMs) {}
+
+  public record Elasticsearch(Optional<URI> url) {}
+
+  public record Auth(String adminEmail, String adminName, Optional<String> adminPassword, Optional<String> jwtSecret) {}
+
+  public record Pipeline(int maxAttempts, long outboxSweepMs) {}
+}

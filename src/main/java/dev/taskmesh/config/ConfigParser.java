@@ -1,0 +1,217 @@
+package dev.taskmesh.config;
+
+import com.mongodb.ConnectionString;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the merged configuration JSON into an {@link AppConfig}, or throws a {@link ConfigException}
+ * naming the first bad key. Keys that nothing reads are rejected too, so a typo never goes unnoticed.
+ */
+public final class ConfigParser {
+
+  private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._\\-]+:(\\d{1,5})");
+  private static final int MIN_SECRET_BYTES = 32;
+
+  private final JsonObject json;
+  private final Set<String> readKeys = new HashSet<>();
+
+  private ConfigParser(JsonObject json) {
+    this.json = json;
+  }
+
+  public static AppConfig parse(JsonObject json) {
+    ConfigParser parser = new ConfigParser(json);
+    AppConfig config = parser.build();
+    parser.rejectUnknownKeys(json, "");
+    return config;
+  }
+
+  private AppConfig build() {
+    Set<Role> roles = roles();
+    AppConfig.Kafka kafka = new AppConfig.Kafka(
+        optionalText("kafka.bootstrapServers").map(v -> bootstrapServers("kafka.bootstrapServers", v)),
+        text("kafka.embeddedHost"),
+        port("kafka.embeddedPort"),
+        integer("kafka.partitions", 1, 1000),
+        integer("kafka.connectTimeoutMs", 100, 600_000),
+        new AppConfig.Topics(
+            topic("kafka.topics.pendingTasks"),
+            topic("kafka.topics.taskEvents"),
+            topic("kafka.topics.taskCompleted"),
+            topic("kafka.topics.deadLetters")));
+    AppConfig.Mongo mongo = new AppConfig.Mongo(
+        optionalText("mongo.uri").map(v -> mongoUri("mongo.uri", v)),
+        text("mongo.database"),
+        text("mongo.embeddedHost"),
+        port("mongo.embeddedPort"),
+        backend("mongo.embeddedBackend"),
+        integer("mongo.connectTimeoutMs", 100, 600_000));
+    return new AppConfig(
+        roles,
+        Path.of(text("dataDir")),
+        new AppConfig.Http(text("http.host"), port("http.port"), integer("http.instances", 1, 64)),
+        new AppConfig.Worker(integer("worker.instances", 1, 64), integer("worker.concurrency", 1, 10_000)),
+        new AppConfig.Updater(integer("updater.instances", 1, 64)),
+        kafka,
+        mongo,
+        new AppConfig.Elasticsearch(optionalText("elasticsearch.url").map(v -> httpUrl("elasticsearch.url", v))),
+        auth(),
+        new AppConfig.Pipeline(integer("pipeline.maxAttempts", 1, 100), integer("pipeline.outboxSweepMs", 10, 3_600_000)));
+  }
+
+  private Set<Role> roles() {
+    Object raw = value("roles");
+    JsonArray items = raw instanceof JsonArray array ? array
+        : raw instanceof String text ? EnvironmentMapping.splitList(text)
+        : null;
+    if (items == null || items.isEmpty()) {
+      throw new ConfigException("roles", raw, "expected a list of roles (" + Role.allLabels() + ", or all)");
+    }
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (Object item : items) {
+      String label = String.valueOf(item);
+      if (label.trim().equalsIgnoreCase("all")) {
+        roles.addAll(EnumSet.of(Role.API, Role.WORKER, Role.UPDATER));
+        continue;
+      }
+      roles.add(Role.parse(label).orElseThrow(() ->
+          new ConfigException("roles", label, "unknown role; expected one of " + Role.allLabels() + ", or all")));
+    }
+    return roles;
+  }
+
+  private AppConfig.Auth auth() {
+    String email = text("auth.adminEmail");
+    if (!email.matches("[^@\\s]+@[^@\\s]+")) {
+      throw new ConfigException("auth.adminEmail", email, "not an email address");
+    }
+    Optional<String> password = optionalText("auth.adminPassword");
+    password.filter(p -> p.length() < 8).ifPresent(p -> {
+      throw new ConfigException("auth.adminPassword", "***", "must be at least 8 characters");
+    });
+    Optional<String> secret = optionalText("auth.jwtSecret");
+    secret.filter(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES).ifPresent(s -> {
+      throw new ConfigException("auth.jwtSecret", "***", "must be at least " + MIN_SECRET_BYTES + " bytes (256 bits)");
+    });
+    return new AppConfig.Auth(email, text("auth.adminName"), password, secret);
+  }
+
+  private Object value(String dottedKey) {
+    readKeys.add(dottedKey);
+    Object node = json;
+    for (String part : dottedKey.split("\\.")) {
+      if (!(node instanceof JsonObject object)) {
+        return null;
+      }
+      node = object.getValue(part);
+    }
+    return node;
+  }
+
+  private String text(String key) {
+    Object raw = value(key);
+    if (raw == null || raw instanceof JsonObject || raw instanceof JsonArray || String.valueOf(raw).isBlank()) {
+      throw new ConfigException(key, raw, "a non-empty value is required");
+    }
+    return String.valueOf(raw).trim();
+  }
+
+  private Optional<String> optionalText(String key) {
+    Object raw = value(key);
+    return raw == null || String.valueOf(raw).isBlank() ? Optional.empty() : Optional.of(String.valueOf(raw).trim());
+  }
+
+  private int integer(String key, int min, int max) {
+    Object raw = value(key);
+    long parsed;
+    try {
+      parsed = raw instanceof Number number ? number.longValue() : Long.parseLong(String.valueOf(raw).trim());
+      if (raw instanceof Number number && number.doubleValue() != parsed) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, raw, "expected a whole number");
+    }
+    if (parsed < min || parsed > max) {
+      throw new ConfigException(key, raw, "must be between " + min + " and " + max);
+    }
+    return (int) parsed;
+  }
+
+  private int port(String key) {
+    return integer(key, 0, 65_535);
+  }
+
+  private String topic(String key) {
+    String name = text(key);
+    if (!name.matches("[A-Za-z0-9._\\-]{1,249}")) {
+      throw new ConfigException(key, name, "not a valid Kafka topic name (letters, digits, '.', '_', '-')");
+    }
+    return name;
+  }
+
+  private AppConfig.StoreBackend backend(String key) {
+    String raw = text(key);
+    try {
+      return AppConfig.StoreBackend.valueOf(raw.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, raw, "expected h2 or memory");
+    }
+  }
+
+  static String bootstrapServers(String key, String value) {
+    for (String address : value.split(",")) {
+      var matcher = HOST_PORT.matcher(address.trim());
+      if (!matcher.matches() || Integer.parseInt(matcher.group(1)) == 0 || Integer.parseInt(matcher.group(1)) > 65_535) {
+        throw new ConfigException(key, value, "expected host:port[,host:port...]");
+      }
+    }
+    return value;
+  }
+
+  static String mongoUri(String key, String value) {
+    try {
+      new ConnectionString(value);
+      return value;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, value, "not a MongoDB connection string (mongodb://host:port/...)");
+    }
+  }
+
+  static URI httpUrl(String key, String value) {
+    try {
+      URI uri = new URI(value);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new URISyntaxException(value, "not http(s)");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new ConfigException(key, value, "expected an http:// or https:// URL with a host");
+    }
+  }
+
+  private void rejectUnknownKeys(JsonObject node, String prefix) {
+    for (String name : node.fieldNames()) {
+      String key = prefix + name;
+      Object child = node.getValue(name);
+      if (readKeys.contains(key)) {
+        continue;
+      }
+      if (child instanceof JsonObject object && readKeys.stream().anyMatch(k -> k.startsWith(key + "."))) {
+        rejectUnknownKeys(object, key + ".");
+      } else {
+        throw new ConfigException(key, child, "unknown key; see docs/configuration.md");
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.taskmesh.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Maps environment variables to configuration keys. Only the variables listed here are read, so an
+ * unrelated variable of the host can never change the configuration by accident.
+ */
+public final class EnvironmentMapping {
+
+  private static final Map<String, String> KEY_BY_VARIABLE = new LinkedHashMap<>();
+
+  static {
+    KEY_BY_VARIABLE.put("ROLES", "roles");
+    KEY_BY_VARIABLE.put("DATA_DIR", "dataDir");
+    KEY_BY_VARIABLE.put("HTTP_HOST", "http.host");
+    KEY_BY_VARIABLE.put("HTTP_PORT", "http.port");
+    KEY_BY_VARIABLE.put("API_INSTANCES", "http.instances");
+    KEY_BY_VARIABLE.put("WORKER_INSTANCES", "worker.instances");
+    KEY_BY_VARIABLE.put("WORKER_CONCURRENCY", "worker.concurrency");
+    KEY_BY_VARIABLE.put("UPDATER_INSTANCES", "updater.instances");
+    KEY_BY_VARIABLE.put("KAFKA_BOOTSTRAP_SERVERS", "kafka.bootstrapServers");
+    KEY_BY_VARIABLE.put("KAFKA_EMBEDDED_HOST", "kafka.embeddedHost");
+    KEY_BY_VARIABLE.put("KAFKA_EMBEDDED_PORT", "kafka.embeddedPort");
+    KEY_BY_VARIABLE.put("KAFKA_PARTITIONS", "kafka.partitions");
+    KEY_BY_VARIABLE.put("KAFKA_CONNECT_TIMEOUT_MS", "kafka.connectTimeoutMs");
+    KEY_BY_VARIABLE.put("MONGO_URI", "mongo.uri");
+    KEY_BY_VARIABLE.put("MONGO_DATABASE", "mongo.database");
+    KEY_BY_VARIABLE.put("MONGO_EMBEDDED_HOST", "mongo.embeddedHost");
+    KEY_BY_VARIABLE.put("MONGO_EMBEDDED_PORT", "mongo.embeddedPort");
+    KEY_BY_VARIABLE.put("MONGO_EMBEDDED_BACKEND", "mongo.embeddedBackend");
+    KEY_BY_VARIABLE.put("MONGO_CONNECT_TIMEOUT_MS", "mongo.connectTimeoutMs");
+    KEY_BY_VARIABLE.put("ELASTICSEARCH_URL", "elasticsearch.url");
+    KEY_BY_VARIABLE.put("ADMIN_EMAIL", "auth.adminEmail");
+    KEY_BY_VARIABLE.put("ADMIN_NAME", "auth.adminName");
+    KEY_BY_VARIABLE.put("ADMIN_PASSWORD", "auth.adminPassword");
+    KEY_BY_VARIABLE.put("JWT_SECRET", "auth.jwtSecret");
+    KEY_BY_VARIABLE.put("MAX_ATTEMPTS", "pipeline.maxAttempts");
+    KEY_BY_VARIABLE.put("OUTBOX_SWEEP_MS", "pipeline.outboxSweepMs");
+  }
+
+  private EnvironmentMapping() {}
+
+  /** The documented variables, in a stable order (docs/configuration.md follows it). */
+  public static Map<String, String> keyByVariable() {
+    return Map.copyOf(KEY_BY_VARIABLE);
+  }
+
+  public static Optional<String> variableFor(String key) {
+    return KEY_BY_VARIABLE.entrySet().stream()
+        .filter(e -> e.getValue().equals(key))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  /** Turns the known variables of {@code environment} into a nested JSON layer for vertx-config. */
+  public static JsonObject toConfigLayer(Map<String, String> environment) {
+    JsonObject layer = new JsonObject();
+    KEY_BY_VARIABLE.forEach((variable, key) -> {
+      String value = environment.get(variable);
+      if (value != null) {
+        put(layer, key, key.equals("roles") ? splitList(value) : value);
+      }
+    });
+    return layer;
+  }
+
+  static JsonArray splitList(String value) {
+    JsonArray items = new JsonArray();
+    for (String item : value.split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.trim());
+      }
+    }
+    return items;
+  }
+
+  static void put(JsonObject root, String dottedKey, Object value) {
+    String[] parts = dottedKey.split("\\.");
+    JsonObject node = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonObject child = node.getJsonObject(parts[i]);
+      if (child == null) {
+        child = new JsonObject();
+        node.put(parts[i], child);
+      }
+      node = child;
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+}

@@ -1,0 +1,161 @@
+package dev.taskmesh.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  private static Vertx vertx;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopVertx() {
+    vertx.close().await();
+  }
+
+  private AppConfig load(Optional<Path> file, Map<String, String> env, Properties sys) {
+    return ConfigLoader.load(vertx, file, env, sys).await();
+  }
+
+  private AppConfig load(Map<String, String> env) {
+    return load(Optional.empty(), env, new Properties());
+  }
+
+  @Test
+  void defaultsRunEveryRoleOnTheEmbeddedInfrastructure() {
+    AppConfig config = load(Map.of());
+    assertThat(config.roles()).containsExactlyInAnyOrder(Role.API, Role.WORKER, Role.UPDATER);
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.kafka().bootstrapServers()).isEmpty();
+    assertThat(config.mongo().uri()).isEmpty();
+    assertThat(config.kafka().partitions()).isEqualTo(6);
+    assertThat(config.auth().adminPassword()).isEmpty();
+    assertThat(config.dataDir()).isEqualTo(Path.of("data"));
+  }
+
+  @Test
+  void environmentVariablesOverrideDefaults() {
+    AppConfig config = load(Map.of(
+        "HTTP_PORT", "9091", "ROLES", "worker, updater", "WORKER_INSTANCES", "3", "API_INSTANCES", "4",
+        "UPDATER_INSTANCES", "2", "DATA_DIR", "/var/lib/tm", "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092",
+        "MONGO_URI", "mongodb://db:27017/x", "ELASTICSEARCH_URL", "http://es:9200", "ADMIN_EMAIL", "root@example.org"));
+    assertThat(config.http().port()).isEqualTo(9091);
+    assertThat(config.roles()).isEqualTo(Set.of(Role.WORKER, Role.UPDATER));
+    assertThat(config.worker().instances()).isEqualTo(3);
+    assertThat(config.http().instances()).isEqualTo(4);
+    assertThat(config.updater().instances()).isEqualTo(2);
+    assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/tm"));
+    assertThat(config.kafka().bootstrapServers()).contains("k1:9092,k2:9092");
+    assertThat(config.mongo().uri()).contains("mongodb://db:27017/x");
+    assertThat(config.elasticsearch().url()).map(Object::toString).contains("http://es:9200");
+    assertThat(config.auth().adminEmail()).isEqualTo("root@example.org");
+  }
+
+  @Test
+  void precedenceIsDefaultsThenFileThenEnvironmentThenSystemProperties() throws Exception {
+    Path file = dir.resolve("custom.yaml");
+    Files.writeString(file, "http:\n  port: 7001\n  instances: 3\nworker:\n  instances: 5\n");
+    Properties sys = new Properties();
+    sys.setProperty("http.port", "7003");
+    AppConfig config = load(Optional.of(file), Map.of("HTTP_PORT", "7002", "WORKER_INSTANCES", "6"), sys);
+    assertThat(config.http().port()).isEqualTo(7003);
+    assertThat(config.worker().instances()).isEqualTo(6);
+    assertThat(config.http().instances()).isEqualTo(3);
+    assertThat(config.updater().instances()).isEqualTo(1);
+  }
+
+  @Test
+  void allIsEveryProcessingRole() {
+    assertThat(load(Map.of("ROLES", "all")).roles()).containsExactlyInAnyOrder(Role.API, Role.WORKER, Role.UPDATER);
+    assertThat(load(Map.of("ROLES", "infra")).roles()).containsExactly(Role.INFRA);
+  }
+
+  @Test
+  void unknownRoleNamesTheKeyAndTheValue() {
+    assertThatThrownBy(() -> load(Map.of("ROLES", "api,wroker")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("roles (ROLES)")
+        .hasMessageContaining("'wroker'")
+        .hasMessageContaining("unknown role");
+  }
+
+  @Test
+  void negativeInstanceCountIsRejected() {
+    assertThatThrownBy(() -> load(Map.of("WORKER_INSTANCES", "-1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("worker.instances (WORKER_INSTANCES) = '-1'");
+  }
+
+  @Test
+  void nonNumericPortIsRejected() {
+    assertThatThrownBy(() -> load(Map.of("HTTP_PORT", "80a")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.port (HTTP_PORT) = '80a'")
+        .hasMessageContaining("whole number");
+    assertThatThrownBy(() -> load(Map.of("HTTP_PORT", "70000"))).hasMessageContaining("between 0 and 65535");
+  }
+
+  @Test
+  void malformedAddressesAndUrisAreRejected() {
+    assertThatThrownBy(() -> load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "localhost")))
+        .hasMessageContaining("kafka.bootstrapServers (KAFKA_BOOTSTRAP_SERVERS) = 'localhost'")
+        .hasMessageContaining("host:port");
+    assertThatThrownBy(() -> load(Map.of("KAFKA_BOOTSTRAP_SERVERS", "a:9092,b:0"))).hasMessageContaining("host:port");
+    assertThatThrownBy(() -> load(Map.of("MONGO_URI", "postgres://db")))
+        .hasMessageContaining("mongo.uri (MONGO_URI) = 'postgres://db'");
+    assertThatThrownBy(() -> load(Map.of("ELASTICSEARCH_URL", "es:9200")))
+        .hasMessageContaining("elasticsearch.url (ELASTICSEARCH_URL) = 'es:9200'");
+  }
+
+  @Test
+  void weakSecretsAreRejectedWithoutEchoingThem() {
+    assertThatThrownBy(() -> load(Map.of("JWT_SECRET", "short-secret")))
+        .hasMessageContaining("auth.jwtSecret (JWT_SECRET)")
+        .hasMessageContaining("256 bits")
+        .hasMessageNotContaining("short-secret");
+    assertThatThrownBy(() -> load(Map.of("ADMIN_PASSWORD", "abc")))
+        .hasMessageContaining("auth.adminPassword (ADMIN_PASSWORD)")
+        .hasMessageNotContaining("abc'");
+  }
+
+  @Test
+  void unknownKeyInAFileIsRejected() throws Exception {
+    Path file = dir.resolve("typo.yaml");
+    Files.writeString(file, "htpp:\n  port: 7001\n");
+    assertThatThrownBy(() -> load(Optional.of(file), Map.of(), new Properties()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("htpp")
+        .hasMessageContaining("unknown key");
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Path missing = dir.resolve("nope.yaml");
+    assertThatThrownBy(() -> load(Optional.of(missing), Map.of(), new Properties()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(missing.toString());
+  }
+
+  @Test
+  void unrelatedEnvironmentVariablesAreIgnored() {
+    assertThat(load(Map.of("PATH", "/usr/bin", "HOME", "/root")).http().port()).isEqualTo(8080);
+  }
+}
