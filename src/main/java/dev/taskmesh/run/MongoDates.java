@@ -1,0 +1,22 @@
+package dev.taskmesh.run;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** Dates as BSON dates ({@code {"$date": "..."}} in vertx-mongo-client's JSON), so range queries and indexes work. */
+public final class MongoDates {
+
+  private MongoDates() {}
+
+  public static JsonObject toDocument(Instant instant) {
+    return instant == null ? null : new JsonObject().put("$date", instant.toString());
+  }
+
+  public static Instant fromDocument(Object value) {
+    if (value instanceof JsonObject date && date.containsKey("$date")) {
+      Object raw = date.getValue("$date");
+      return raw instanceof Number millis ? Instant.ofEpochMilli(millis.longValue()) : Instant.parse(String.valueOf(raw));
+    }
+    return value instanceof String text ? Instant.parse(text) : null;
+  }
+}

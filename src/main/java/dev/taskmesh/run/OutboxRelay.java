@@ -1,0 +1,50 @@
+package dev.taskmesh.run;
+
+import dev.taskmesh.bridge.KafkaPublisher;
+import dev.taskmesh.observability.Traceparent;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes accepted runs to {@code pending-tasks} and then clears their outbox marker. The API
+ * calls {@link #publish} right after the insert (the fast path); {@link #sweep} republishes whatever
+ * a crash or a broker outage left behind. A run may be published twice (crash after the send,
+ * before the marker is cleared); everything downstream is idempotent by run id and attempt.
+ */
+public final class OutboxRelay {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final int SWEEP_BATCH = 500;
+
+  private final RunRepository runs;
+  private final KafkaPublisher publisher;
+  private final String topic;
+
+  public OutboxRelay(RunRepository runs, KafkaPublisher publisher, String topic) {
+    this.runs = runs;
+    this.publisher = publisher;
+    this.topic = topic;
+  }
+
+  public Future<Void> publish(Run run) {
+    String traceparent = run.traceId() == null ? null : Traceparent.childOf(run.traceId()).header();
+    return publisher.send(topic, run.id(), RunCommand.of(run).toJson(), traceparent)
+        .compose(v -> runs.markPublished(run));
+  }
+
+  /** Publishes runs accepted before {@code acceptedBefore} and still unpublished; returns how many. */
+  public Future<Integer> sweep(Instant acceptedBefore) {
+    return runs.findUnpublished(acceptedBefore, SWEEP_BATCH).compose(this::publishAll);
+  }
+
+  private Future<Integer> publishAll(List<Run> backlog) {
+    if (backlog.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    LOG.info("Outbox relay republishing {} unpublished run(s)", backlog.size());
+    return Future.all(backlog.stream().map(this::publish).toList()).map(done -> backlog.size());
+  }
+}
