@@ -7,10 +7,13 @@ import dev.taskmesh.bridge.BridgeSpec;
 import dev.taskmesh.bridge.KafkaBridgeVerticle;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.config.Role;
+import dev.taskmesh.infra.Clustering;
+import dev.taskmesh.infra.ConsumerCapacity;
 import dev.taskmesh.infra.EmbeddedInfraException;
 import dev.taskmesh.infra.EmbeddedKafka;
 import dev.taskmesh.infra.EmbeddedMongo;
 import dev.taskmesh.infra.KafkaTopics;
+import dev.taskmesh.infra.ManagementVerticle;
 import dev.taskmesh.infra.Mongo;
 import dev.taskmesh.infra.MongoProbe;
 import dev.taskmesh.run.OutboxRelayVerticle;
@@ -45,6 +48,7 @@ public final class Application {
 
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
   private static final long STOP_TIMEOUT_MS = 8_000;
+  private static final String WORKER_GROUP = "taskmesh-workers";
 
   private final AppConfig configured;
   private final Deque<String> deployments = new ArrayDeque<>();
@@ -72,7 +76,12 @@ public final class Application {
     config = configured.withEndpoints(kafkaAddress, mongoUri);
     KafkaTopics.ensure(kafkaAddress, config.kafka().topics().withPartitions(config.kafka().partitions()), config.kafka().connectTimeoutMs());
 
-    vertx = Vertx.builder().with(vertxOptions()).build();
+    if (config.runs(Role.WORKER)) {
+      ConsumerCapacity.check(kafkaAddress, WORKER_GROUP, config.kafka().topics().pendingTasks(), config.worker().instances());
+    }
+    vertx = config.cluster().enabled()
+        ? Clustering.start(vertxOptions(), config.cluster())
+        : Vertx.builder().with(vertxOptions()).build();
     MongoProbe.await(vertx, Mongo.clientConfig(config), config.mongo().connectTimeoutMs());
     Optional<AdminBootstrap.Outcome> admin = Optional.empty();
     if (config.runs(Role.API)) {
@@ -85,6 +94,9 @@ public final class Application {
   }
 
   private void deployRoles() {
+    if (!config.runs(Role.API) && config.management().port() > 0) {
+      deploy(() -> new ManagementVerticle(config), 1);
+    }
     TaskHandlers handlers = TaskHandlers.defaults();
     String bootstrap = config.kafka().bootstrapServers().orElseThrow();
     AppConfig.Topics topics = config.kafka().topics();
@@ -99,7 +111,7 @@ public final class Application {
       int instances = config.worker().instances();
       deploy(() -> new WorkerVerticle(config, handlers), instances);
       BridgeSpec spec = new BridgeSpec("worker-bridge", List.of(topics.pendingTasks()),
-          "taskmesh-workers", WorkerVerticle.ADDRESS, config.worker().concurrency(), TimeUnit.MINUTES.toMillis(10));
+          WORKER_GROUP, WorkerVerticle.ADDRESS, config.worker().concurrency(), TimeUnit.MINUTES.toMillis(10));
       deploy(() -> new KafkaBridgeVerticle(spec, bootstrap), instances);
     }
     if (config.runs(Role.API)) {
@@ -120,6 +132,9 @@ public final class Application {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
+    }
+    if (cause instanceof java.net.BindException && config.management().port() > 0 && !config.runs(Role.API)) {
+      return "Management port " + config.management().port() + " is in use (set MANAGEMENT_PORT to another port)";
     }
     if (cause instanceof java.net.BindException) {
       return "HTTP port " + config.http().port() + " on " + config.http().host() + " is in use (set HTTP_PORT to another port)";

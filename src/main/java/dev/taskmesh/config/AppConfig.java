@@ -18,14 +18,16 @@ public record AppConfig(
     Mongo mongo,
     Elasticsearch elasticsearch,
     Auth auth,
-    Pipeline pipeline) {
+    Pipeline pipeline,
+    Cluster cluster,
+    Management management) {
 
   /** The same configuration with the broker and store addresses resolved (embedded ones once started). */
   public AppConfig withEndpoints(String kafkaBootstrapServers, String mongoUri) {
     return new AppConfig(roles, dataDir, http, worker, updater,
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.connectTimeoutMs()),
-        elasticsearch, auth, pipeline);
+        elasticsearch, auth, pipeline, cluster, management);
   }
 
   public boolean runs(Role role) {
@@ -71,4 +73,24 @@ public record AppConfig(
   public record Auth(String adminEmail, String adminName, Optional<String> adminPassword, Optional<String> jwtSecret) {}
 
   public record Pipeline(int maxAttempts, long outboxSweepMs) {}
+
+  /** How this member finds the others of a clustered event bus. */
+  public enum Discovery { TCP, KUBERNETES }
+
+  /**
+   * The clustered event bus (Hazelcast). {@code host} empty: Hazelcast picks an interface.
+   * {@code minMembers} 0: decided from the member list (see {@code infra.Clustering}).
+   */
+  public record Cluster(
+      boolean enabled,
+      Discovery discovery,
+      Optional<String> host,
+      int port,
+      List<String> members,
+      Optional<String> kubernetesServiceDns,
+      int minMembers,
+      long joinTimeoutMs) {}
+
+  /** Health and metrics over HTTP for processes without the api role; port 0: none. */
+  public record Management(int port) {}
 }

@@ -22,7 +22,9 @@ public final class UpdaterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     RunEventWriter writer = new RunEventWriter(new RunRepository(Mongo.client(vertx, config)), vertx.eventBus());
-    consumer = vertx.eventBus().consumer(ADDRESS, message ->
+    // Local only: in a cluster, this process's bridge must hand its records to this process's
+    // verticles; a request routed to another member would wait out its timeout if that member died.
+    consumer = vertx.eventBus().localConsumer(ADDRESS, message ->
         writer.write(message.body()).onComplete(done -> {
           if (done.succeeded()) {
             message.reply(null);

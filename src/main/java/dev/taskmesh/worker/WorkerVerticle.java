@@ -28,7 +28,9 @@ public final class WorkerVerticle extends VerticleBase {
     String bootstrap = config.kafka().bootstrapServers().orElseThrow();
     publisher = new KafkaPublisher(vertx, "taskmesh-worker", bootstrap);
     RunExecutor executor = new RunExecutor(vertx, handlers, publisher, config.kafka().topics());
-    consumer = vertx.eventBus().consumer(ADDRESS, message ->
+    // Local only: in a cluster, this process's bridge must hand its records to this process's
+    // verticles; a request routed to another member would wait out its timeout if that member died.
+    consumer = vertx.eventBus().localConsumer(ADDRESS, message ->
         executor.execute(message.body(), message.headers().get(BridgeSpec.HEADER_TRACEPARENT))
             .onComplete(done -> {
               if (done.succeeded()) {
