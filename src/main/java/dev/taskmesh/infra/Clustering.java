@@ -31,6 +31,8 @@ public final class Clustering {
   /** Blocking, bounded by the join timeout: runs on the launcher thread before any verticle. */
   public static Vertx start(VertxOptions options, AppConfig.Cluster cluster) {
     cluster.host().ifPresent(host -> options.getEventBusOptions().setHost(host));
+    // Read by Hazelcast before it reads its configuration: without it, its first lines bypass our JSON logs.
+    System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
     CompletableFuture<Vertx> joining = Vertx.builder().with(options).withClusterManager(manager)
         .buildClustered().toCompletionStage().toCompletableFuture();
