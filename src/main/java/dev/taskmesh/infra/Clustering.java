@@ -71,6 +71,9 @@ public final class Clustering {
     // A SIGKILLed member is noticed within seconds, not the default minute; its subscriptions go with it.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    // Members that started at the same moment and formed two clusters find each other within a minute.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "30");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "30");
     config.setProperty("hazelcast.initial.min.cluster.size", Integer.toString(minimumMembers(cluster)));
 
     NetworkConfig network = config.getNetworkConfig();
