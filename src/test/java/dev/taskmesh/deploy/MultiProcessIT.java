@@ -1,0 +1,254 @@
+package dev.taskmesh.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskmesh.config.AppConfig;
+import dev.taskmesh.infra.Clustering;
+import dev.taskmesh.run.RunStatus;
+import dev.taskmesh.support.AppProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The system split over processes on one machine, as docs/operations.md describes it: one infra
+ * process (embedded Kafka and store), two api processes behind HAProxy, two workers, one updater,
+ * all members of one Hazelcast cluster on loopback. Runs are submitted through the balancer while
+ * one worker and later one api process are SIGKILLed. Every run accepted with a 2xx must reach
+ * exactly one terminal state, and the live status stream must carry runs accepted by api #1 to a
+ * member that is not api #1.
+ */
+class MultiProcessIT {
+
+  private static final Duration START = Duration.ofSeconds(180);
+  private static final Duration SETTLE = Duration.ofSeconds(180);
+  private static final int PER_PHASE = 20;
+  private static final long SLEEP_MILLIS = 300;
+
+  @TempDir Path dir;
+
+  private final List<AppProcess> processes = new ArrayList<>();
+  private Process haproxy;
+  private Vertx listener;
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    if (haproxy != null) {
+      haproxy.destroyForcibly().waitFor();
+    }
+    processes.forEach(AppProcess::close);
+    if (listener != null) {
+      listener.close().await();
+    }
+  }
+
+  @Test
+  void everyAcceptedRunEndsOnceThroughKilledWorkerAndApiAndStatusCrossesProcesses() throws Exception {
+    String haproxyBinary = onPath("haproxy");
+    if (haproxyBinary == null) {
+      assertThat(System.getenv("TASKMESH_REQUIRE_DEPLOY_TOOLS")).as("haproxy is required here but not on PATH").isNull();
+      Assumptions.abort("haproxy not installed (apt-get install haproxy)");
+    }
+    long started = System.nanoTime();
+
+    // --- infra: the embedded broker and store, shared by every other process
+    int kafkaPort = AppProcess.freePort();
+    int mongoPort = AppProcess.freePort();
+    AppProcess infra = start("infra", Map.of("ROLES", "infra", "KAFKA_EMBEDDED_PORT", Integer.toString(kafkaPort),
+        "MONGO_EMBEDDED_PORT", Integer.toString(mongoPort), "MONGO_EMBEDDED_BACKEND", "memory", "KAFKA_PARTITIONS", "6"));
+    infra.awaitReady(START);
+
+    // --- the members: five application processes and this test's status listener
+    int[] clusterPorts = new int[6];
+    for (int i = 0; i < clusterPorts.length; i++) {
+      clusterPorts[i] = AppProcess.freePort();
+    }
+    String members = Arrays.stream(clusterPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    Map<String, String> shared = Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + kafkaPort,
+        "MONGO_URI", "mongodb://127.0.0.1:" + mongoPort, "CLUSTER_ENABLED", "true", "CLUSTER_HOST", "127.0.0.1",
+        "CLUSTER_MEMBERS", members, "CLUSTER_JOIN_TIMEOUT_MS", "120000", "KAFKA_PARTITIONS", "6",
+        "ADMIN_PASSWORD", "proof-admin-password");
+    int api1Port = AppProcess.freePort();
+    int api2Port = AppProcess.freePort();
+    AppProcess api1 = start("api1", with(shared, "ROLES", "api", "HTTP_PORT", api1Port, "API_INSTANCES", 1, "CLUSTER_PORT", clusterPorts[0]));
+    AppProcess api2 = start("api2", with(shared, "ROLES", "api", "HTTP_PORT", api2Port, "API_INSTANCES", 1, "CLUSTER_PORT", clusterPorts[1]));
+    AppProcess worker1 = start("worker1", with(shared, "ROLES", "worker", "CLUSTER_PORT", clusterPorts[2]));
+    AppProcess worker2 = start("worker2", with(shared, "ROLES", "worker", "CLUSTER_PORT", clusterPorts[3]));
+    AppProcess updater = start("updater", with(shared, "ROLES", "updater", "CLUSTER_PORT", clusterPorts[4]));
+
+    Map<String, List<String>> seen = new ConcurrentHashMap<>();
+    listener = joinAsListener(members, clusterPorts[5], seen);
+    for (AppProcess process : List.of(api1, api2, worker1, worker2, updater)) {
+      process.awaitReady(START);
+    }
+    assertThat(api1.stdout()).contains("Joined the cluster");
+    long readyMillis = millisSince(started);
+
+    // --- the balancer in front of the two api processes
+    int lbPort = AppProcess.freePort();
+    haproxy = startHaproxy(haproxyBinary, lbPort, api1Port, api2Port);
+    ProofClient balancer = new ProofClient(lbPort);
+    ProofClient viaApi1 = new ProofClient(api1Port);
+    ProofClient viaApi2 = new ProofClient(api2Port);
+    awaitCondition("balancer ready", Duration.ofSeconds(30), balancer::ready);
+
+    // --- load, with a worker and then an api process killed in the middle of it
+    List<String> accepted = new CopyOnWriteArrayList<>();
+    List<ProofClient.Launch> refused = new CopyOnWriteArrayList<>();
+    List<String> acceptedByApi1 = submit(viaApi1, PER_PHASE / 2, accepted, refused);
+    submit(balancer, PER_PHASE, accepted, refused);
+    worker1.close(); // SIGKILL: its in-flight runs were never committed and go to worker2 after the rebalance
+    submit(balancer, PER_PHASE, accepted, refused);
+    api1.close();    // SIGKILL: the balancer's next connection attempt fails and is sent to api2
+    List<String> afterApiKill = submit(balancer, PER_PHASE, accepted, refused);
+
+    assertThat(acceptedByApi1).as("runs accepted by api #1 before it died").isNotEmpty();
+    assertThat(afterApiKill).as("the balancer kept accepting runs after api #1 died").isNotEmpty();
+
+    // --- the ledger: every accepted run reaches exactly one terminal state
+    Map<String, String> finalStatus = new LinkedHashMap<>();
+    awaitCondition("every accepted run terminal", SETTLE, () -> {
+      for (String id : accepted) {
+        if (!finalStatus.containsKey(id)) {
+          viaApi2.status(id).filter(s -> RunStatus.valueOf(s).terminal()).ifPresent(s -> finalStatus.put(id, s));
+        }
+      }
+      return finalStatus.size() == accepted.size();
+    });
+    assertThat(finalStatus.values()).as("sleep runs cannot fail").containsOnly("COMPLETED");
+    awaitCondition("status events for every accepted run", Duration.ofSeconds(30),
+        () -> accepted.stream().allMatch(id -> terminalEvents(seen, id) >= 1));
+    Thread.sleep(1_000); // a duplicate terminal event, if there were one, would arrive right after the first
+    Map<String, Long> notExactlyOnce = new HashMap<>();
+    for (String id : accepted) {
+      long terminal = terminalEvents(seen, id);
+      if (terminal != 1) {
+        notExactlyOnce.put(id, terminal);
+      }
+    }
+    assertThat(notExactlyOnce).as("runs with other than one terminal status event").isEmpty();
+
+    // --- the live stream crossed processes: runs accepted by api #1 were seen by another member
+    assertThat(acceptedByApi1).allSatisfy(id -> assertThat(seen.get(id)).as("events of %s", id).contains("COMPLETED"));
+
+    long duplicates = seen.values().stream().mapToLong(List::size).sum();
+    System.out.printf("multi-process proof: %d accepted (%d refused: %s), all COMPLETED once; %d status events;"
+            + " processes ready %d ms after start; total %d ms%n", accepted.size(), refused.size(),
+        refused.stream().map(l -> l.status() + " " + l.detail()).distinct().limit(3).toList(), duplicates,
+        readyMillis, millisSince(started));
+    assertThat(worker2.stdout()).doesNotContain("\"log.level\":\"ERROR\"");
+    assertThat(updater.stdout()).doesNotContain("\"log.level\":\"ERROR\"");
+  }
+
+  private static long terminalEvents(Map<String, List<String>> seen, String id) {
+    return seen.getOrDefault(id, List.of()).stream().filter(s -> RunStatus.valueOf(s).terminal()).count();
+  }
+
+  /** Submits {@code count} runs, four at a time; returns the ids accepted in this batch. */
+  private static List<String> submit(ProofClient client, int count, List<String> accepted, List<ProofClient.Launch> refused)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<ProofClient.Launch>> launches = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        launches.add(pool.submit(() -> client.launch(SLEEP_MILLIS)));
+      }
+      List<String> batch = new ArrayList<>();
+      for (Future<ProofClient.Launch> launch : launches) {
+        ProofClient.Launch outcome = launch.get();
+        outcome.runId().ifPresentOrElse(batch::add, () -> refused.add(outcome));
+      }
+      accepted.addAll(batch);
+      return batch;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** A cluster member in this JVM listening to the status address every api process streams from. */
+  private static Vertx joinAsListener(String members, int port, Map<String, List<String>> seen) {
+    AppConfig.Cluster cluster = new AppConfig.Cluster(true, AppConfig.Discovery.TCP, Optional.of("127.0.0.1"), port,
+        List.of(members.split(",")), Optional.empty(), 0, 120_000);
+    Vertx vertx = Clustering.start(new VertxOptions(), cluster);
+    vertx.eventBus().<JsonObject>consumer("runs.status", message -> {
+      JsonObject event = message.body();
+      seen.computeIfAbsent(event.getString("runId"), id -> new CopyOnWriteArrayList<>()).add(event.getString("status"));
+    });
+    return vertx;
+  }
+
+  private AppProcess start(String name, Map<String, String> env) throws Exception {
+    Map<String, String> full = new HashMap<>(env);
+    full.put("DATA_DIR", dir.resolve(name).toString());
+    // Small heaps: six JVMs share the machine with the build.
+    full.put("JAVA_TOOL_OPTIONS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    AppProcess process = AppProcess.start(dir.resolve(name + "-logs"), full);
+    processes.add(process);
+    return process;
+  }
+
+  private Process startHaproxy(String binary, int lbPort, int api1Port, int api2Port) throws Exception {
+    Path config = DeployFiles.ROOT.resolve("docker/haproxy/haproxy-local.cfg");
+    ProcessBuilder builder = new ProcessBuilder(binary, "-f", config.toString(), "-db")
+        .redirectOutput(dir.resolve("haproxy.log").toFile()).redirectErrorStream(true);
+    builder.environment().put("LB_BIND", "127.0.0.1:" + lbPort);
+    builder.environment().put("API_1", "127.0.0.1:" + api1Port);
+    builder.environment().put("API_2", "127.0.0.1:" + api2Port);
+    return builder.start();
+  }
+
+  private static Map<String, String> with(Map<String, String> base, Object... pairs) {
+    Map<String, String> env = new HashMap<>(base);
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(String.valueOf(pairs[i]), String.valueOf(pairs[i + 1]));
+    }
+    return env;
+  }
+
+  private interface Check {
+    boolean met() throws Exception;
+  }
+
+  private static void awaitCondition(String what, Duration timeout, Check check) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (check.met()) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("Not met within " + timeout + ": " + what);
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+
+  private static String onPath(String name) {
+    Set<String> dirs = new java.util.LinkedHashSet<>(Arrays.asList(System.getenv("PATH").split(File.pathSeparator)));
+    dirs.add("/usr/sbin");
+    return dirs.stream().map(d -> Path.of(d, name)).filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
+  }
+}
