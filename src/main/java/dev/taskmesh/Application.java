@@ -77,7 +77,8 @@ public final class Application {
     KafkaTopics.ensure(kafkaAddress, config.kafka().topics().withPartitions(config.kafka().partitions()), config.kafka().connectTimeoutMs());
 
     if (config.runs(Role.WORKER)) {
-      ConsumerCapacity.check(kafkaAddress, WORKER_GROUP, config.kafka().topics().pendingTasks(), config.worker().instances());
+      ConsumerCapacity.check(kafkaAddress, WORKER_GROUP, config.kafka().topics().pendingTasks(), config.kafka().partitions(),
+          config.worker().instances());
     }
     vertx = config.cluster().enabled()
         ? Clustering.start(vertxOptions(), config.cluster())

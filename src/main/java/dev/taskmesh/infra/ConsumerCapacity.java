@@ -38,28 +38,32 @@ public final class ConsumerCapacity {
   }
 
   /**
-   * Looks at the group as it is now (other processes' consumers) and the topic's real partition
-   * count, and logs the warning if any. Best effort and bounded: a failed lookup only logs at debug.
+   * Looks at the topic's real partition count and, best effort, at the consumers other processes
+   * already have in the group, and logs the warning if any. Bounded: the group lookup may need the
+   * broker to create its offsets topic first, so a slow or failed lookup counts no other consumers
+   * rather than delaying the start or hiding this process's own excess.
    */
-  public static Optional<String> check(String bootstrapServers, String group, String topic, int inThisProcess) {
+  public static Optional<String> check(String bootstrapServers, String group, String topic, int configuredPartitions,
+      int inThisProcess) {
+    int partitions = configuredPartitions;
+    int others = 0;
     try (Admin admin = Admin.create(Map.of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         AdminClientConfig.CLIENT_ID_CONFIG, "taskmesh-capacity",
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) LOOKUP_TIMEOUT_MS))) {
-      int partitions = admin.describeTopics(Set.of(topic)).allTopicNames()
+      partitions = admin.describeTopics(Set.of(topic)).allTopicNames()
           .get(LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic).partitions().size();
       ConsumerGroupDescription description = admin.describeConsumerGroups(Set.of(group)).all()
           .get(LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS).get(group);
-      int others = description == null ? 0 : description.members().size();
-      Optional<String> warning = warning(group, topic, partitions, inThisProcess, others);
-      warning.ifPresent(LOG::warn);
-      return warning;
+      others = description == null ? 0 : description.members().size();
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      LOG.debug("Could not compare worker consumers with partitions: {}", e.toString());
-      return Optional.empty();
+      LOG.debug("Could not count the consumers of group {}: {}", group, e.toString());
     }
+    Optional<String> warning = warning(group, topic, partitions, inThisProcess, others);
+    warning.ifPresent(LOG::warn);
+    return warning;
   }
 }

@@ -176,7 +176,9 @@ class ComposeFileTest {
     assertThat(Integer.parseInt(server.group(2))).isEqualTo(DeployFiles.appConfig(environment("api", env)).http().port());
     assertThat(match(haproxy, "bind :(\\d+)")).isEqualTo("8080");
     assertThat(list(services.get("lb"), "ports")).containsExactly("${HTTP_PUBLISHED_PORT}:8080");
-    assertThat(haproxy).contains("retry-on conn-failure");
+    for (String config : List.of(haproxy, read("docker/haproxy/haproxy-local.cfg"))) {
+      assertThat(config).contains("retry-on conn-failure", "http-reuse never", "del-header Upgrade if { req.hdr(Upgrade) -i h2c }");
+    }
   }
 
   @Test

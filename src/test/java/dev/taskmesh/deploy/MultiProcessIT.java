@@ -116,13 +116,13 @@ class MultiProcessIT {
 
     // --- load, with a worker and then an api process killed in the middle of it
     List<String> accepted = new CopyOnWriteArrayList<>();
-    List<ProofClient.Launch> refused = new CopyOnWriteArrayList<>();
-    List<String> acceptedByApi1 = submit(viaApi1, PER_PHASE / 2, accepted, refused);
-    submit(balancer, PER_PHASE, accepted, refused);
+    List<String> refused = new CopyOnWriteArrayList<>();
+    List<String> acceptedByApi1 = submit("api1 direct", viaApi1, PER_PHASE / 2, accepted, refused);
+    submit("balancer", balancer, PER_PHASE, accepted, refused);
     worker1.close(); // SIGKILL: its in-flight runs were never committed and go to worker2 after the rebalance
-    submit(balancer, PER_PHASE, accepted, refused);
+    submit("balancer, worker1 killed", balancer, PER_PHASE, accepted, refused);
     api1.close();    // SIGKILL: the balancer's next connection attempt fails and is sent to api2
-    List<String> afterApiKill = submit(balancer, PER_PHASE, accepted, refused);
+    List<String> afterApiKill = submit("balancer, api1 killed", balancer, PER_PHASE, accepted, refused);
 
     assertThat(acceptedByApi1).as("runs accepted by api #1 before it died").isNotEmpty();
     assertThat(afterApiKill).as("the balancer kept accepting runs after api #1 died").isNotEmpty();
@@ -153,10 +153,14 @@ class MultiProcessIT {
     // --- the live stream crossed processes: runs accepted by api #1 were seen by another member
     assertThat(acceptedByApi1).allSatisfy(id -> assertThat(seen.get(id)).as("events of %s", id).contains("COMPLETED"));
 
+    if (!refused.isEmpty()) { // what the balancer saw, for the report
+      Files.readAllLines(dir.resolve("haproxy.log")).stream().filter(l -> !l.contains(" 202 "))
+          .limit(10).forEach(l -> System.out.println("haproxy: " + l));
+    }
     long duplicates = seen.values().stream().mapToLong(List::size).sum();
     System.out.printf("multi-process proof: %d accepted (%d refused: %s), all COMPLETED once; %d status events;"
             + " processes ready %d ms after start; total %d ms%n", accepted.size(), refused.size(),
-        refused.stream().map(l -> l.status() + " " + l.detail()).distinct().limit(3).toList(), duplicates,
+        refused.stream().distinct().limit(5).toList(), duplicates,
         readyMillis, millisSince(started));
     assertThat(worker2.stdout()).doesNotContain("\"log.level\":\"ERROR\"");
     assertThat(updater.stdout()).doesNotContain("\"log.level\":\"ERROR\"");
@@ -167,8 +171,8 @@ class MultiProcessIT {
   }
 
   /** Submits {@code count} runs, four at a time; returns the ids accepted in this batch. */
-  private static List<String> submit(ProofClient client, int count, List<String> accepted, List<ProofClient.Launch> refused)
-      throws Exception {
+  private static List<String> submit(String phase, ProofClient client, int count, List<String> accepted,
+      List<String> refused) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<ProofClient.Launch>> launches = new ArrayList<>();
@@ -178,7 +182,7 @@ class MultiProcessIT {
       List<String> batch = new ArrayList<>();
       for (Future<ProofClient.Launch> launch : launches) {
         ProofClient.Launch outcome = launch.get();
-        outcome.runId().ifPresentOrElse(batch::add, () -> refused.add(outcome));
+        outcome.runId().ifPresentOrElse(batch::add, () -> refused.add(phase + ": " + outcome.status() + " " + outcome.detail()));
       }
       accepted.addAll(batch);
       return batch;
