@@ -177,7 +177,7 @@ class ComposeFileTest {
     assertThat(match(haproxy, "bind :(\\d+)")).isEqualTo("8080");
     assertThat(list(services.get("lb"), "ports")).containsExactly("${HTTP_PUBLISHED_PORT}:8080");
     for (String config : List.of(haproxy, read("docker/haproxy/haproxy-local.cfg"))) {
-      assertThat(config).contains("retry-on conn-failure", "http-reuse never", "del-header Upgrade if { req.hdr(Upgrade) -i h2c }");
+      assertThat(config).contains("retry-on conn-failure", "option http-server-close", "del-header Upgrade if { req.hdr(Upgrade) -i h2c }");
     }
   }
 
