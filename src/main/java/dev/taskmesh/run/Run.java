@@ -50,7 +50,11 @@ public record Run(
         .put("startedAt", MongoDates.toDocument(startedAt))
         .put("finishedAt", MongoDates.toDocument(finishedAt))
         .put("traceId", traceId)
-        .put("outbox", outbox);
+        .put("outbox", outbox)
+        .put("updatedAt", MongoDates.toDocument(createdAt))
+        .put("recoveries", 0)
+        // The audit trail of applied transitions: the ledger checks read it (exactly one terminal entry).
+        .put("transitions", new io.vertx.core.json.JsonArray().add(RunRepository.transition(status, attempt, createdAt, null)));
   }
 
   public static Run fromDocument(JsonObject doc) {
