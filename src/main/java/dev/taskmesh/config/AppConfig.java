@@ -85,5 +85,5 @@ public record AppConfig(
   public record Tasks(SearchPrice searchPrice) {}
 
   /** The CheapShark-compatible price API the {@code search-price} type queries. */
-  public record SearchPrice(URI baseUrl, long timeoutMs, int retries) {}
+  public record SearchPrice(URI baseUrl, long timeoutMs, int retries, int breakerMaxFailures, long breakerResetMs) {}
 }

@@ -71,7 +71,9 @@ public final class ConfigParser {
         new AppConfig.Tasks(new AppConfig.SearchPrice(
             httpUrl("tasks.searchPrice.baseUrl", text("tasks.searchPrice.baseUrl")),
             integer("tasks.searchPrice.timeoutMs", 10, 600_000),
-            integer("tasks.searchPrice.retries", 0, 10))));
+            integer("tasks.searchPrice.retries", 0, 10),
+            integer("tasks.searchPrice.breakerMaxFailures", 1, 10_000),
+            integer("tasks.searchPrice.breakerResetMs", 100, 3_600_000))));
   }
 
   private AppConfig.Pipeline pipeline() {

@@ -52,6 +52,8 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("SEARCH_PRICE_BASE_URL", "tasks.searchPrice.baseUrl");
     KEY_BY_VARIABLE.put("SEARCH_PRICE_TIMEOUT_MS", "tasks.searchPrice.timeoutMs");
     KEY_BY_VARIABLE.put("SEARCH_PRICE_RETRIES", "tasks.searchPrice.retries");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_BREAKER_MAX_FAILURES", "tasks.searchPrice.breakerMaxFailures");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_BREAKER_RESET_MS", "tasks.searchPrice.breakerResetMs");
   }
 
   private EnvironmentMapping() {}

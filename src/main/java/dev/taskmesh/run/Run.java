@@ -31,6 +31,11 @@ public record Run(
     return new Run(id, taskId, type, RunStatus.QUEUED, 1, maxAttempts, input, null, null, launchedBy, now, null, null, traceId, true);
   }
 
+  /** The same run with its outbox marker cleared (published by other means, e.g. a replay). */
+  public Run withoutOutbox() {
+    return new Run(id, taskId, type, status, attempt, maxAttempts, input, result, error, launchedBy, createdAt, startedAt, finishedAt, traceId, false);
+  }
+
   public JsonObject toDocument() {
     return new JsonObject()
         .put("_id", id)

@@ -243,7 +243,16 @@ public final class RunRepository {
     }
     return new JsonObject()
         .put("$set", set)
-        .put("$push", new JsonObject().put("transitions", transition(event.status(), event.attempt(), event.at(), event.error())));
+        .put("$push", new JsonObject().put("transitions", transition(event)));
+  }
+
+  /** An outcome carries its attempt's start: the RUNNING event may be folded into it or arrive later. */
+  static JsonObject transition(RunEvent event) {
+    JsonObject entry = transition(event.status(), event.attempt(), event.at(), event.error());
+    if (event.status() != RunStatus.RUNNING && event.startedAt() != null) {
+      entry.put("startedAt", MongoDates.toDocument(event.startedAt()));
+    }
+    return entry;
   }
 
   static JsonObject transition(RunStatus status, int attempt, Instant at, String note) {

@@ -21,7 +21,7 @@ public final class TaskHandlers {
 
   /** The settings used when none are configured (tools and tests that only need the schemas). */
   public static final AppConfig.Tasks DEFAULT_SETTINGS =
-      new AppConfig.Tasks(new AppConfig.SearchPrice(URI.create("https://www.cheapshark.com"), 5_000, 2));
+      new AppConfig.Tasks(new AppConfig.SearchPrice(URI.create("https://www.cheapshark.com"), 5_000, 2, 5, 5_000));
 
   private final Map<String, TaskHandler> byType = new LinkedHashMap<>();
 

@@ -117,7 +117,13 @@ public final class RunExecutor {
     }
     // A handler that does not check cancellation keeps running in the background, but the run ends now.
     Promise<Object> first = Promise.promise();
-    outcome.onComplete(first::tryComplete);
+    outcome.onComplete(done -> {
+      if (done.succeeded()) {
+        first.tryComplete(done.result());
+      } else {
+        first.tryFail(done.cause());
+      }
+    });
     cancellation.future().onSuccess(v -> first.tryFail(new CancellationException(cancellation.reason())));
     return first.future().transform(attempt -> {
       if (cancellation.isCancelled()) {

@@ -35,8 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SearchPriceHandler implements TaskHandler {
 
   static final int MAX_LIMIT = 60;
-  private static final int BREAKER_MAX_FAILURES = 5;
-  private static final long BREAKER_RESET_MS = 5_000;
 
   private final AppConfig.SearchPrice settings;
   private final Map<Vertx, Api> apis = new ConcurrentHashMap<>();
@@ -159,10 +157,10 @@ public final class SearchPriceHandler implements TaskHandler {
         .setUserAgent("taskmesh/search-price")
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeoutMs())));
     CircuitBreaker breaker = CircuitBreaker.create("search-price", vertx, new CircuitBreakerOptions()
-            .setMaxFailures(BREAKER_MAX_FAILURES)
+            .setMaxFailures(settings.breakerMaxFailures())
             .setMaxRetries(settings.retries())
             .setTimeout(settings.timeoutMs() + 1_000)
-            .setResetTimeout(BREAKER_RESET_MS)
+            .setResetTimeout(settings.breakerResetMs())
             .setNotificationAddress(null))
         .retryPolicy(RetryPolicy.exponentialDelayWithJitter(50, 1_000));
     return new Api(client, breaker);
