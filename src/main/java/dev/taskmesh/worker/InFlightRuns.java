@@ -57,7 +57,8 @@ final class InFlightRuns {
   /** Remembers the cancel and stops the run's attempts in flight; attempt 0 means every attempt. */
   void cancel(String runId, int attempt) {
     cancelled.put(runId, attempt);
-    for (Attempt running : byRun.getOrDefault(runId, List.of())) {
+    // A cancel may end the attempt at once (and remove it): iterate over a copy.
+    for (Attempt running : List.copyOf(byRun.getOrDefault(runId, List.of()))) {
       if (attempt == 0 || running.attempt <= attempt) {
         running.cancellation.cancel(CANCELLED_BY_REQUEST);
       }
@@ -83,7 +84,9 @@ final class InFlightRuns {
 
   /** Abandons everything in flight (the worker is stopping): no outcome will be published for them. */
   void abandonAll() {
-    byRun.values().forEach(attempts -> attempts.forEach(a -> a.cancellation.cancel(WORKER_STOPPING)));
+    List<Attempt> all = new ArrayList<>();
+    byRun.values().forEach(all::addAll);
+    all.forEach(a -> a.cancellation.cancel(WORKER_STOPPING));
   }
 
   int size() {
