@@ -129,6 +129,17 @@ public final class RunRepository {
     return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), fields).map(Optional::ofNullable);
   }
 
+  /** {@link #state} of many runs in one round trip, by run id (absent: unknown run). */
+  public Future<Map<String, JsonObject>> states(Collection<String> ids) {
+    JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(List.copyOf(ids))));
+    JsonObject fields = new JsonObject().put("status", 1).put("attempt", 1).put("final", 1);
+    return mongo.findWithOptions(COLLECTION, query, new FindOptions().setFields(fields)).map(docs -> {
+      Map<String, JsonObject> byId = new HashMap<>();
+      docs.forEach(doc -> byId.put(doc.getString("_id"), doc));
+      return byId;
+    });
+  }
+
   /** Which of these runs are CANCELLED in the store (the worker's periodic check of long runs). */
   public Future<List<String>> cancelledAmong(Collection<String> ids) {
     JsonObject query = new JsonObject()

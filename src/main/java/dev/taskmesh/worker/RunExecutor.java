@@ -170,7 +170,7 @@ public final class RunExecutor {
     if (runs == null || System.currentTimeMillis() < lookupsPausedUntil) {
       return Future.succeededFuture(Optional.empty());
     }
-    return runs.state(command.runId())
+    return lookup(command.runId())
         .timeout(STATE_LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(e -> {
           if (System.currentTimeMillis() >= lookupsPausedUntil) {
@@ -179,6 +179,30 @@ public final class RunExecutor {
           lookupsPausedUntil = System.currentTimeMillis() + STATE_LOOKUP_PAUSE_MS;
           return Future.succeededFuture(Optional.empty());
         });
+  }
+
+  // Lookups asked for in one event-loop turn share one query: one store round trip per batch, not per run.
+  private java.util.Map<String, java.util.List<Promise<Optional<JsonObject>>>> lookups = new java.util.HashMap<>();
+
+  private Future<Optional<JsonObject>> lookup(String runId) {
+    Promise<Optional<JsonObject>> promise = Promise.promise();
+    if (lookups.isEmpty()) {
+      vertx.runOnContext(v -> flushLookups());
+    }
+    lookups.computeIfAbsent(runId, id -> new java.util.ArrayList<>(1)).add(promise);
+    return promise.future();
+  }
+
+  private void flushLookups() {
+    var batch = lookups;
+    lookups = new java.util.HashMap<>();
+    runs.states(batch.keySet()).onComplete(done -> batch.forEach((id, promises) -> promises.forEach(p -> {
+      if (done.succeeded()) {
+        p.tryComplete(Optional.ofNullable(done.result().get(id)));
+      } else {
+        p.tryFail(done.cause());
+      }
+    })));
   }
 
   private Future<Void> waitUntil(long notBefore, Cancellation cancellation) {
