@@ -17,8 +17,9 @@ public final class MemoryScenario {
       return new JsonObject().put("scenario", "memory").put("skipped", "RSS is only known for a system the harness started (no --url)");
     }
     Progress progress = new Progress("memory");
-    progress.show("idle for 15 s");
-    Thread.sleep(15_000);
+    long idleSeconds = options.seconds() >= 5 ? 15 : 2; // a smoke run (--quick) does not wait for a settled heap
+    progress.show("idle for " + idleSeconds + " s");
+    Thread.sleep(idleSeconds * 1_000);
     long idle = sut.rssMb().getAsLong();
     AtomicLong peak = new AtomicLong(idle);
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();

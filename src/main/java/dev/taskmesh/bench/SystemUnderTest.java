@@ -131,7 +131,12 @@ public final class SystemUnderTest implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  /** The shaded jar this code runs from (or {@code -Dtaskmesh.jar=...}, as the integration tests set it). */
   static String ownJar() {
+    String configured = System.getProperty("taskmesh.jar");
+    if (configured != null) {
+      return configured;
+    }
     try {
       return Path.of(SystemUnderTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     } catch (Exception e) {
