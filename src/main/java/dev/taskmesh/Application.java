@@ -16,6 +16,7 @@ import dev.taskmesh.infra.MongoProbe;
 import dev.taskmesh.run.OutboxRelayVerticle;
 import dev.taskmesh.run.RunRepository;
 import dev.taskmesh.task.TaskHandlers;
+import dev.taskmesh.updater.StuckRunVerticle;
 import dev.taskmesh.updater.UpdaterVerticle;
 import dev.taskmesh.worker.WorkerVerticle;
 import io.vertx.core.Deployable;
@@ -30,9 +31,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class Application {
   private static final long STOP_TIMEOUT_MS = 8_000;
 
   private final AppConfig configured;
+  private final Function<AppConfig, TaskHandlers> handlerFactory;
   private final Deque<String> deployments = new ArrayDeque<>();
   private EmbeddedKafka kafka;
   private EmbeddedMongo mongo;
@@ -54,7 +56,13 @@ public final class Application {
   private AppConfig config;
 
   public Application(AppConfig configured) {
+    this(configured, config -> TaskHandlers.defaults(config.tasks()));
+  }
+
+  /** With other task handlers than the defaults (tests register counting or extra types this way). */
+  public Application(AppConfig configured, Function<AppConfig, TaskHandlers> handlerFactory) {
     this.configured = configured;
+    this.handlerFactory = handlerFactory;
   }
 
   /** Starts everything; blocking (runs on the launcher thread). Returns what the banner shows. */
@@ -85,21 +93,20 @@ public final class Application {
   }
 
   private void deployRoles() {
-    TaskHandlers handlers = TaskHandlers.defaults();
+    TaskHandlers handlers = handlerFactory.apply(config);
     String bootstrap = config.kafka().bootstrapServers().orElseThrow();
-    AppConfig.Topics topics = config.kafka().topics();
+    // Each bridge is deployed after the verticles it feeds, so it stops first and can drain into them.
     if (config.runs(Role.UPDATER)) {
       int instances = config.updater().instances();
       deploy(() -> new UpdaterVerticle(config), instances);
-      BridgeSpec spec = new BridgeSpec("updater-bridge", List.of(topics.taskEvents(), topics.taskCompleted()),
-          "taskmesh-updater", UpdaterVerticle.ADDRESS, 256, 30_000);
+      deploy(() -> new StuckRunVerticle(config), 1);
+      BridgeSpec spec = UpdaterVerticle.bridgeSpec(config);
       deploy(() -> new KafkaBridgeVerticle(spec, bootstrap), instances);
     }
     if (config.runs(Role.WORKER)) {
       int instances = config.worker().instances();
       deploy(() -> new WorkerVerticle(config, handlers), instances);
-      BridgeSpec spec = new BridgeSpec("worker-bridge", List.of(topics.pendingTasks()),
-          "taskmesh-workers", WorkerVerticle.ADDRESS, config.worker().concurrency(), TimeUnit.MINUTES.toMillis(10));
+      BridgeSpec spec = WorkerVerticle.bridgeSpec(config);
       deploy(() -> new KafkaBridgeVerticle(spec, bootstrap), instances);
     }
     if (config.runs(Role.API)) {

@@ -18,14 +18,15 @@ public record AppConfig(
     Mongo mongo,
     Elasticsearch elasticsearch,
     Auth auth,
-    Pipeline pipeline) {
+    Pipeline pipeline,
+    Tasks tasks) {
 
   /** The same configuration with the broker and store addresses resolved (embedded ones once started). */
   public AppConfig withEndpoints(String kafkaBootstrapServers, String mongoUri) {
     return new AppConfig(roles, dataDir, http, worker, updater,
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.connectTimeoutMs()),
-        elasticsearch, auth, pipeline);
+        elasticsearch, auth, pipeline, tasks);
   }
 
   public boolean runs(Role role) {
@@ -36,7 +37,8 @@ public record AppConfig(
 
   public record Worker(int instances, int concurrency) {}
 
-  public record Updater(int instances) {}
+  /** {@code batchSize} events at most per store round trip; a batch waits at most {@code batchDelayMs} to fill. */
+  public record Updater(int instances, int batchSize, long batchDelayMs) {}
 
   public record Kafka(
       Optional<String> bootstrapServers,
@@ -70,5 +72,18 @@ public record AppConfig(
 
   public record Auth(String adminEmail, String adminName, Optional<String> adminPassword, Optional<String> jwtSecret) {}
 
-  public record Pipeline(int maxAttempts, long outboxSweepMs) {}
+  public record Pipeline(
+      int maxAttempts,
+      long outboxSweepMs,
+      long retryBaseMs,
+      long retryMaxMs,
+      long stuckAfterMs,
+      long stuckSweepMs,
+      int maxRecoveries,
+      long shutdownGraceMs) {}
+
+  public record Tasks(SearchPrice searchPrice) {}
+
+  /** The CheapShark-compatible price API the {@code search-price} type queries. */
+  public record SearchPrice(URI baseUrl, long timeoutMs, int retries, int breakerMaxFailures, long breakerResetMs) {}
 }

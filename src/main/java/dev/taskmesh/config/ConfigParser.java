@@ -61,12 +61,36 @@ public final class ConfigParser {
         Path.of(text("dataDir")),
         new AppConfig.Http(text("http.host"), port("http.port"), integer("http.instances", 1, 64)),
         new AppConfig.Worker(integer("worker.instances", 1, 64), integer("worker.concurrency", 1, 10_000)),
-        new AppConfig.Updater(integer("updater.instances", 1, 64)),
+        new AppConfig.Updater(integer("updater.instances", 1, 64), integer("updater.batchSize", 1, 10_000),
+            integer("updater.batchDelayMs", 0, 10_000)),
         kafka,
         mongo,
         new AppConfig.Elasticsearch(optionalText("elasticsearch.url").map(v -> httpUrl("elasticsearch.url", v))),
         auth(),
-        new AppConfig.Pipeline(integer("pipeline.maxAttempts", 1, 100), integer("pipeline.outboxSweepMs", 10, 3_600_000)));
+        pipeline(),
+        new AppConfig.Tasks(new AppConfig.SearchPrice(
+            httpUrl("tasks.searchPrice.baseUrl", text("tasks.searchPrice.baseUrl")),
+            integer("tasks.searchPrice.timeoutMs", 10, 600_000),
+            integer("tasks.searchPrice.retries", 0, 10),
+            integer("tasks.searchPrice.breakerMaxFailures", 1, 10_000),
+            integer("tasks.searchPrice.breakerResetMs", 100, 3_600_000))));
+  }
+
+  private AppConfig.Pipeline pipeline() {
+    int retryBase = integer("pipeline.retryBaseMs", 1, 3_600_000);
+    int retryMax = integer("pipeline.retryMaxMs", 1, 3_600_000);
+    if (retryMax < retryBase) {
+      throw new ConfigException("pipeline.retryMaxMs", retryMax, "must not be below pipeline.retryBaseMs (" + retryBase + ")");
+    }
+    return new AppConfig.Pipeline(
+        integer("pipeline.maxAttempts", 1, 100),
+        integer("pipeline.outboxSweepMs", 10, 3_600_000),
+        retryBase,
+        retryMax,
+        integer("pipeline.stuckAfterMs", 1_000, 86_400_000),
+        integer("pipeline.stuckSweepMs", 100, 3_600_000),
+        integer("pipeline.maxRecoveries", 0, 100),
+        integer("pipeline.shutdownGraceMs", 0, 60_000));
   }
 
   private Set<Role> roles() {

@@ -41,6 +41,19 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("JWT_SECRET", "auth.jwtSecret");
     KEY_BY_VARIABLE.put("MAX_ATTEMPTS", "pipeline.maxAttempts");
     KEY_BY_VARIABLE.put("OUTBOX_SWEEP_MS", "pipeline.outboxSweepMs");
+    KEY_BY_VARIABLE.put("RETRY_BASE_MS", "pipeline.retryBaseMs");
+    KEY_BY_VARIABLE.put("RETRY_MAX_MS", "pipeline.retryMaxMs");
+    KEY_BY_VARIABLE.put("STUCK_AFTER_MS", "pipeline.stuckAfterMs");
+    KEY_BY_VARIABLE.put("STUCK_SWEEP_MS", "pipeline.stuckSweepMs");
+    KEY_BY_VARIABLE.put("MAX_RECOVERIES", "pipeline.maxRecoveries");
+    KEY_BY_VARIABLE.put("SHUTDOWN_GRACE_MS", "pipeline.shutdownGraceMs");
+    KEY_BY_VARIABLE.put("UPDATER_BATCH_SIZE", "updater.batchSize");
+    KEY_BY_VARIABLE.put("UPDATER_BATCH_DELAY_MS", "updater.batchDelayMs");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_BASE_URL", "tasks.searchPrice.baseUrl");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_TIMEOUT_MS", "tasks.searchPrice.timeoutMs");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_RETRIES", "tasks.searchPrice.retries");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_BREAKER_MAX_FAILURES", "tasks.searchPrice.breakerMaxFailures");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_BREAKER_RESET_MS", "tasks.searchPrice.breakerResetMs");
   }
 
   private EnvironmentMapping() {}
