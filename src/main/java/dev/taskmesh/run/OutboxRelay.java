@@ -1,6 +1,7 @@
 package dev.taskmesh.run;
 
 import dev.taskmesh.bridge.KafkaPublisher;
+import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.observability.Traceparent;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -32,6 +33,7 @@ public final class OutboxRelay {
   public Future<Void> publish(Run run) {
     String traceparent = run.traceId() == null ? null : Traceparent.childOf(run.traceId()).header();
     return publisher.send(topic, run.id(), RunCommand.of(run).toJson(), traceparent)
+        .onSuccess(v -> PipelineTelemetry.published(run.id(), run.traceId()))
         .compose(v -> runs.markPublished(run));
   }
 

@@ -1,5 +1,6 @@
 package dev.taskmesh.updater;
 
+import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.run.RunEvent;
 import dev.taskmesh.run.RunRepository;
 import io.vertx.core.Future;
@@ -38,6 +39,7 @@ public final class RunEventWriter {
       return Future.succeededFuture();
     }
     return runs.apply(event).map(changed -> {
+      PipelineTelemetry.statusWritten(event.runId(), event.status().name(), event.attempt(), changed);
       if (changed) {
         eventBus.publish(STATUS_ADDRESS, event.toJson());
       }

@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.infra.Mongo;
+import dev.taskmesh.observability.LogContext;
 
 /** Takes run events from the event bus (fed by the task-events and task-completed bridge) and writes them. */
 public final class UpdaterVerticle extends VerticleBase {
@@ -23,7 +24,7 @@ public final class UpdaterVerticle extends VerticleBase {
   public Future<?> start() {
     RunEventWriter writer = new RunEventWriter(new RunRepository(Mongo.client(vertx, config)), vertx.eventBus());
     consumer = vertx.eventBus().consumer(ADDRESS, message ->
-        writer.write(message.body()).onComplete(done -> {
+        writer.write(LogContext.enter(message).body()).onComplete(done -> {
           if (done.succeeded()) {
             message.reply(null);
           } else {

@@ -2,6 +2,7 @@ package dev.taskmesh.worker;
 
 import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.config.AppConfig;
+import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.run.RunCommand;
 import dev.taskmesh.run.RunEvent;
 import dev.taskmesh.run.RunStatus;
@@ -57,6 +58,7 @@ public final class RunExecutor {
 
   private Future<Void> run(RunCommand command, TaskHandler handler, String traceparent) {
     Instant startedAt = Instant.now();
+    PipelineTelemetry.attemptStarted(command.runId(), command.type(), command.attempt());
     publisher.send(topics.taskEvents(), command.runId(), RunEvent.of(command.runId(), command.attempt(), RunStatus.RUNNING, startedAt, null, null).toJson(), traceparent)
         .onFailure(e -> LOG.warn("RUNNING event of run {} not published: {}", command.runId(), e.getMessage()));
     Future<Object> outcome;
@@ -66,6 +68,7 @@ public final class RunExecutor {
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
+    outcome = outcome.andThen(attempt -> PipelineTelemetry.attemptFinished(command.runId(), command.type(), command.attempt(), startedAt, attempt.cause()));
     return outcome.transform(attempt -> attempt.succeeded()
         ? publishOutcome(command, RunStatus.COMPLETED, startedAt, attempt.result(), null, traceparent)
         : failed(command, startedAt, describe(attempt.cause()), traceparent));
@@ -74,6 +77,7 @@ public final class RunExecutor {
   private Future<Void> failed(RunCommand command, Instant startedAt, String error, String traceparent) {
     if (command.attempt() < command.maxAttempts()) {
       long notBefore = Instant.now().toEpochMilli() + backoff(command.attempt());
+      PipelineTelemetry.retry(command.type());
       LOG.info("Run {} attempt {} failed ({}); attempt {} follows", command.runId(), command.attempt(), error, command.attempt() + 1);
       return Future.all(
               publisher.send(topics.taskEvents(), command.runId(), RunEvent.of(command.runId(), command.attempt(), RunStatus.FAILED, startedAt, null, error).toJson(), traceparent),
@@ -93,7 +97,7 @@ public final class RunExecutor {
         .put("reason", reason)
         .put("payload", payload)
         .put("at", Instant.now().toString());
-    Future<Void> parked = publisher.send(topics.deadLetters(), runId, letter, traceparent);
+    Future<Void> parked = publisher.send(topics.deadLetters(), runId, letter, traceparent).onSuccess(sent -> PipelineTelemetry.deadLetter(runId, command == null));
     return command == null ? parked : parked.compose(v -> publishOutcome(command, RunStatus.DEAD, startedAt, null, reason, traceparent));
   }
 

@@ -3,6 +3,7 @@ package dev.taskmesh.worker;
 import dev.taskmesh.bridge.BridgeSpec;
 import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.config.AppConfig;
+import dev.taskmesh.observability.LogContext;
 import dev.taskmesh.task.TaskHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,7 +30,7 @@ public final class WorkerVerticle extends VerticleBase {
     publisher = new KafkaPublisher(vertx, "taskmesh-worker", bootstrap);
     RunExecutor executor = new RunExecutor(vertx, handlers, publisher, config.kafka().topics());
     consumer = vertx.eventBus().consumer(ADDRESS, message ->
-        executor.execute(message.body(), message.headers().get(BridgeSpec.HEADER_TRACEPARENT))
+        executor.execute(LogContext.enter(message).body(), message.headers().get(BridgeSpec.HEADER_TRACEPARENT))
             .onComplete(done -> {
               if (done.succeeded()) {
                 message.reply(null);
