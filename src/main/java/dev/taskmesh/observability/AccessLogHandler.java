@@ -37,7 +37,8 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
     LogContext.put(LogFields.TRACE_ID, trace.traceId());
     LogContext.put(LogFields.SPAN_ID, trace.spanId());
     ctx.response().putHeader(TRACEPARENT, trace.header());
-    ctx.addEndHandler(done -> log(ctx, started, trace));
+    io.vertx.ext.web.Router router = ctx instanceof io.vertx.ext.web.impl.RoutingContextInternal internal ? internal.currentRouter() : null;
+    ctx.addEndHandler(done -> log(ctx, router, started, trace));
     ctx.next();
   }
 
@@ -46,17 +47,17 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
     return ctx.get(KEY);
   }
 
-  private static void log(RoutingContext ctx, long started, Traceparent trace) {
+  private static void log(RoutingContext ctx, io.vertx.ext.web.Router router, long started, Traceparent trace) {
     long micros = (System.nanoTime() - started) / 1_000;
     int status = ctx.response().getStatusCode();
     String user = userId(ctx.user());
     Map<String, String> fields = user == null ? LogContext.run(LogContext.get(LogFields.RUN_ID), trace.traceId())
         : Map.of(LogFields.TRACE_ID, trace.traceId(), LogFields.USER_ID, user);
     try (LogContext.Scope scope = LogContext.scope(withoutNulls(fields))) {
-      LOG.info("{} {} {} {} ms {} bytes", ctx.request().method().name(), route(ctx), status, micros / 1000.0,
+      LOG.info("{} {} {} {} ms {} bytes", ctx.request().method().name(), route(ctx, router), status, micros / 1000.0,
           ctx.response().bytesWritten(),
           net.logstash.logback.argument.StructuredArguments.keyValue("http.request.method", ctx.request().method().name()),
-          net.logstash.logback.argument.StructuredArguments.keyValue("http.route", route(ctx)),
+          net.logstash.logback.argument.StructuredArguments.keyValue("http.route", route(ctx, router)),
           net.logstash.logback.argument.StructuredArguments.keyValue("http.response.status_code", status),
           net.logstash.logback.argument.StructuredArguments.keyValue("event.duration", micros * 1_000),
           net.logstash.logback.argument.StructuredArguments.keyValue("http.response.body.bytes", ctx.response().bytesWritten()),
@@ -69,17 +70,16 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
    * ids do not flood the index). A failure handler has no path, so the router's routes are matched
    * against the request then.
    */
-  static String route(RoutingContext ctx) {
+  static String route(RoutingContext ctx, io.vertx.ext.web.Router router) {
     Route current = ctx.currentRoute();
-    if (current != null && current.getPath() != null && !current.isRegexPath()) {
+    if (current != null && current.getPath() != null) {
       return current.getPath();
     }
     String path = ctx.normalizedPath();
-    io.vertx.ext.web.Router router = ctx instanceof io.vertx.ext.web.impl.RoutingContextInternal internal ? internal.currentRouter() : null;
     if (router != null) {
       for (Route candidate : router.getRoutes()) {
         String template = candidate.getPath();
-        if (template == null || candidate.isRegexPath()) {
+        if (template == null) {
           continue;
         }
         if ((candidate.methods() == null || candidate.methods().isEmpty() || candidate.methods().contains(ctx.request().method()))
