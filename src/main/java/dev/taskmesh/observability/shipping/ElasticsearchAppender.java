@@ -5,7 +5,6 @@ import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.taskmesh.observability.logging.ContextMdc;
 import dev.taskmesh.observability.logging.ServiceIdentity;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +35,17 @@ public class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILoggingEv
   private volatile boolean disabled;
   private BulkShipper shipper;
   private Thread thread;
+  private final boolean global;
+
+  /** The appender logback.xml declares; the launcher finds it through {@link #current()}. */
+  public ElasticsearchAppender() {
+    this(true);
+  }
+
+  /** A private instance (tests): not published as {@link #current()}. */
+  ElasticsearchAppender(boolean global) {
+    this.global = global;
+  }
 
   public void setEncoder(Encoder<ILoggingEvent> encoder) {
     this.encoder = encoder;
@@ -53,7 +63,9 @@ public class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILoggingEv
       return;
     }
     queue = new PendingQueue<>(STARTUP_CAPACITY, Integer.MAX_VALUE, stats);
-    current = this;
+    if (global) {
+      current = this;
+    }
     super.start();
   }
 
@@ -153,8 +165,4 @@ public class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILoggingEv
 
   /** A snapshot for health checks. */
   public record ShippingStatus(boolean active, boolean engineUp, long lastSuccessMillis, String lastError, ShippingSettings settings) {}
-
-  static String utf8(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
-  }
 }
