@@ -7,6 +7,11 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
+import java.util.WeakHashMap;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 
 /**
  * The application's own meters, registered in the Prometheus registry Vert.x creates (so they are
@@ -24,6 +29,7 @@ public final class Metrics {
   public static final String CONSUMER_LAG = "taskmesh.kafka.consumer.lag";   // taskmesh_kafka_consumer_lag{group,topic,partition}
 
   private static final MeterRegistry NONE = new CompositeMeterRegistry();
+  private static final Map<MeterRegistry, Boolean> FILTERED = new WeakHashMap<>();
   private static final Duration[] DURATION_BUCKETS = {
       Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
       Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
@@ -60,6 +66,19 @@ public final class Metrics {
    */
   public static void preRegister(Collection<String> statuses, Collection<String> taskTypes) {
     MeterRegistry registry = registry();
+    synchronized (FILTERED) {
+      if (FILTERED.put(registry, Boolean.TRUE) == null) {
+        // Vert.x's publishQuantiles turns on ~70 fine-grained buckets for every timer; ours keep their 14 explicit ones.
+        registry.config().meterFilter(new MeterFilter() {
+          @Override
+          public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+            return id.getName().startsWith("taskmesh.")
+                ? DistributionStatisticConfig.builder().percentilesHistogram(false).build().merge(config)
+                : config;
+          }
+        });
+      }
+    }
     statuses.forEach(status -> runStatusCounter(registry, status));
     for (String type : taskTypes) {
       for (String outcome : new String[] {"completed", "failed", "timeout"}) {
