@@ -99,14 +99,15 @@ public class ElasticsearchAppender extends UnsynchronizedAppenderBase<ILoggingEv
   public synchronized void deactivate() {
     stopShipper(0);
     disabled = true;
-    queue.clear();
+    // never meant to be shipped: they leave the accounting instead of counting as drops
+    stats.accepted.addAndGet(-queue.clear());
   }
 
   @Override
   public void stop() {
     synchronized (this) {
       if (dormant) {
-        queue.clear();
+        stats.accepted.addAndGet(-queue.clear());
       }
       stopShipper(settings == null ? 0 : settings.shutdownTimeoutMs());
     }
