@@ -24,6 +24,10 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import dev.taskmesh.observability.LogShipping;
+import dev.taskmesh.observability.ObservabilityVerticle;
+import dev.taskmesh.observability.logging.ServiceIdentity;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
@@ -31,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -67,6 +72,8 @@ public final class Application {
 
   /** Starts everything; blocking (runs on the launcher thread). Returns what the banner shows. */
   public Banner start(long startedAtNanos) {
+    ServiceIdentity.roles(configured.roles().stream().map(role -> role.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList());
+    LogShipping.configure(configured.elasticsearch());
     Path dataDir = prepareDataDir(configured.dataDir());
     String kafkaAddress = configured.kafka().bootstrapServers().orElseGet(() -> {
       kafka = EmbeddedKafka.start(dataDir, configured.kafka().embeddedHost(), configured.kafka().embeddedPort());
@@ -109,6 +116,15 @@ public final class Application {
       BridgeSpec spec = WorkerVerticle.bridgeSpec(config);
       deploy(() -> new KafkaBridgeVerticle(spec, bootstrap), instances);
     }
+    List<String> groups = new java.util.ArrayList<>();
+    if (config.runs(Role.WORKER)) {
+      groups.add("taskmesh-workers");
+    }
+    if (config.runs(Role.UPDATER)) {
+      groups.add("taskmesh-updater");
+    }
+    List<String> types = handlers.all().stream().map(h -> h.type()).toList();
+    deploy(() -> new ObservabilityVerticle(config, types, groups), 1);
     if (config.runs(Role.API)) {
       deploy(() -> new OutboxRelayVerticle(config), 1);
       deploy(() -> new ApiVerticle(config, handlers), config.http().instances());
@@ -166,7 +182,9 @@ public final class Application {
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(false)));
+        // route templates (not raw paths) label HTTP metrics; histogram buckets give latency percentiles
+        .addLabels(Label.HTTP_ROUTE)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
   }
 
   private static Path prepareDataDir(Path dataDir) {

@@ -19,14 +19,15 @@ public record AppConfig(
     Elasticsearch elasticsearch,
     Auth auth,
     Pipeline pipeline,
-    Tasks tasks) {
+    Tasks tasks,
+    Metrics metrics) {
 
   /** The same configuration with the broker and store addresses resolved (embedded ones once started). */
   public AppConfig withEndpoints(String kafkaBootstrapServers, String mongoUri) {
     return new AppConfig(roles, dataDir, http, worker, updater,
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.connectTimeoutMs()),
-        elasticsearch, auth, pipeline, tasks);
+        elasticsearch, auth, pipeline, tasks, metrics);
   }
 
   public boolean runs(Role role) {
@@ -68,7 +69,21 @@ public record AppConfig(
       StoreBackend embeddedBackend,
       long connectTimeoutMs) {}
 
-  public record Elasticsearch(Optional<URI> url) {}
+  /** Log shipping: off without a url. The queue bound, batch size and timings are documented in docs/observability.md. */
+  public record Elasticsearch(
+      Optional<URI> url,
+      Optional<String> username,
+      Optional<String> password,
+      Optional<String> apiKey,
+      String indexPrefix,
+      int queueCapacity,
+      int batchSize,
+      long flushIntervalMs,
+      long shutdownTimeoutMs,
+      boolean requiredForReadiness) {}
+
+  /** {@code port}: a separate server for /metrics and /health (for processes without the api role); empty: none. */
+  public record Metrics(Optional<Integer> port, long kafkaLagIntervalMs) {}
 
   public record Auth(String adminEmail, String adminName, Optional<String> adminPassword, Optional<String> jwtSecret) {}
 

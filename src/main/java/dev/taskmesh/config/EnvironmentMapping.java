@@ -35,6 +35,15 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("MONGO_EMBEDDED_BACKEND", "mongo.embeddedBackend");
     KEY_BY_VARIABLE.put("MONGO_CONNECT_TIMEOUT_MS", "mongo.connectTimeoutMs");
     KEY_BY_VARIABLE.put("ELASTICSEARCH_URL", "elasticsearch.url");
+    KEY_BY_VARIABLE.put("ELASTICSEARCH_USERNAME", "elasticsearch.username");
+    KEY_BY_VARIABLE.put("ELASTICSEARCH_PASSWORD", "elasticsearch.password");
+    KEY_BY_VARIABLE.put("ELASTICSEARCH_API_KEY", "elasticsearch.apiKey");
+    KEY_BY_VARIABLE.put("ELASTICSEARCH_INDEX_PREFIX", "elasticsearch.indexPrefix");
+    KEY_BY_VARIABLE.put("LOG_SHIPPING_QUEUE_CAPACITY", "elasticsearch.queueCapacity");
+    KEY_BY_VARIABLE.put("LOG_SHIPPING_BATCH_SIZE", "elasticsearch.batchSize");
+    KEY_BY_VARIABLE.put("LOG_SHIPPING_FLUSH_INTERVAL_MS", "elasticsearch.flushIntervalMs");
+    KEY_BY_VARIABLE.put("LOG_SHIPPING_SHUTDOWN_TIMEOUT_MS", "elasticsearch.shutdownTimeoutMs");
+    KEY_BY_VARIABLE.put("ELASTICSEARCH_REQUIRED_FOR_READINESS", "elasticsearch.requiredForReadiness");
     KEY_BY_VARIABLE.put("ADMIN_EMAIL", "auth.adminEmail");
     KEY_BY_VARIABLE.put("ADMIN_NAME", "auth.adminName");
     KEY_BY_VARIABLE.put("ADMIN_PASSWORD", "auth.adminPassword");
@@ -54,6 +63,8 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("SEARCH_PRICE_RETRIES", "tasks.searchPrice.retries");
     KEY_BY_VARIABLE.put("SEARCH_PRICE_BREAKER_MAX_FAILURES", "tasks.searchPrice.breakerMaxFailures");
     KEY_BY_VARIABLE.put("SEARCH_PRICE_BREAKER_RESET_MS", "tasks.searchPrice.breakerResetMs");
+    KEY_BY_VARIABLE.put("METRICS_PORT", "metrics.port");
+    KEY_BY_VARIABLE.put("KAFKA_LAG_INTERVAL_MS", "metrics.kafkaLagIntervalMs");
   }
 
   private EnvironmentMapping() {}

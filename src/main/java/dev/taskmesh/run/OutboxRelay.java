@@ -1,5 +1,6 @@
 package dev.taskmesh.run;
 
+import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.observability.Traceparent;
 import io.vertx.core.Context;
@@ -39,7 +40,9 @@ public final class OutboxRelay {
 
   public Future<Void> publish(Run run) {
     String traceparent = run.traceId() == null ? null : Traceparent.childOf(run.traceId()).header();
-    return publisher.send(topic, run.id(), RunCommand.of(run).toJson(), traceparent).compose(v -> markPublished(run));
+    return publisher.send(topic, run.id(), RunCommand.of(run).toJson(), traceparent)
+        .onSuccess(v -> PipelineTelemetry.published(run.id(), run.traceId()))
+        .compose(v -> markPublished(run));
   }
 
   private Future<Void> markPublished(Run run) {

@@ -1,5 +1,6 @@
 package dev.taskmesh.updater;
 
+import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.run.RunEvent;
 import dev.taskmesh.run.RunRepository;
 import io.vertx.core.Future;
@@ -97,6 +98,8 @@ public final class RunEventWriter {
         .onComplete(done -> {
           writing--;
           if (done.succeeded()) {
+            java.util.Set<RunEvent> changed = new java.util.HashSet<>(done.result());
+            events.forEach(e -> PipelineTelemetry.statusWritten(e.runId(), e.status().name(), e.attempt(), changed.contains(e)));
             done.result().forEach(e -> eventBus.publish(STATUS_ADDRESS, statusChange(e)));
             taken.forEach(p -> p.written().complete());
           } else {

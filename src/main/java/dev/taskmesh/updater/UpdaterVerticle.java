@@ -1,5 +1,6 @@
 package dev.taskmesh.updater;
 
+import dev.taskmesh.observability.LogContext;
 import dev.taskmesh.bridge.BridgeSpec;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.deadletter.DeadLetter;
@@ -50,6 +51,7 @@ public final class UpdaterVerticle extends VerticleBase {
     writer = new RunEventWriter(vertx, new RunRepository(mongo), config.updater().batchSize(), config.updater().batchDelayMs());
     String deadLetterTopic = config.kafka().topics().deadLetters();
     consumer = vertx.eventBus().consumer(ADDRESS, message -> {
+      LogContext.enter(message);
       DeadLetter.Source source = source(message);
       Future<Void> written = deadLetterTopic.equals(source.topic())
           ? letters.store(readLetter(message.body(), source))

@@ -1,5 +1,6 @@
 package dev.taskmesh.worker;
 
+import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.deadletter.DeadLetter;
@@ -74,7 +75,8 @@ public final class RunExecutor {
     } catch (RuntimeException e) {
       LOG.warn("Poison command at {}: {}", source, e.getMessage());
       return publisher.send(topics.deadLetters(), null,
-          DeadLetter.forMessage("unreadable command: " + e.getMessage(), message, source).toJson(), traceparent);
+          DeadLetter.forMessage("unreadable command: " + e.getMessage(), message, source).toJson(), traceparent)
+          .onSuccess(sent -> PipelineTelemetry.deadLetter(null, true));
     }
     TaskHandler handler = handlers.find(command.type()).orElse(null);
     if (handler == null) {
@@ -108,6 +110,7 @@ public final class RunExecutor {
     Instant startedAt = Instant.now();
     publisher.send(topics.taskEvents(), command.runId(), RunEvent.of(command.runId(), command.attempt(), RunStatus.RUNNING, startedAt, null, null).toJson(), traceparent)
         .onFailure(e -> LOG.warn("RUNNING event of run {} not published: {}", command.runId(), e.getMessage()));
+    PipelineTelemetry.attemptStarted(command.runId(), command.type(), command.attempt());
     Future<Object> outcome;
     try {
       outcome = handler.execute(new TaskContext(vertx, command.runId(), command.attempt(), command.input(), cancellation))
@@ -115,6 +118,7 @@ public final class RunExecutor {
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
+    outcome = outcome.andThen(attempt -> PipelineTelemetry.attemptFinished(command.runId(), command.type(), command.attempt(), startedAt, attempt.cause()));
     // A handler that does not check cancellation keeps running in the background, but the run ends now.
     Promise<Object> first = Promise.promise();
     outcome.onComplete(done -> {
@@ -147,6 +151,7 @@ public final class RunExecutor {
     if (command.attempt() < command.maxAttempts()) {
       long notBefore = Instant.now().toEpochMilli() + backoff(command.attempt(), pipeline.retryBaseMs(), pipeline.retryMaxMs());
       LOG.info("Run {} attempt {} failed ({}); attempt {} follows", command.runId(), command.attempt(), error, command.attempt() + 1);
+      PipelineTelemetry.retry(command.type());
       return Future.all(
               publisher.send(topics.taskEvents(), command.runId(), RunEvent.of(command.runId(), command.attempt(), RunStatus.FAILED, startedAt, null, error).toJson(), traceparent),
               publisher.send(topics.pendingTasks(), command.runId(), command.nextAttempt(notBefore).toJson(), traceparent))
@@ -159,6 +164,7 @@ public final class RunExecutor {
   private Future<Void> deadLetter(RunCommand command, Instant startedAt, String payload, String reason, DeadLetter.Source source, String traceparent) {
     DeadLetter letter = DeadLetter.forRun(command.runId(), command.attempt(), command.type(), reason, payload, source);
     return publisher.send(topics.deadLetters(), command.runId(), letter.toJson(), traceparent)
+        .onSuccess(sent -> PipelineTelemetry.deadLetter(command.runId(), false))
         .compose(v -> publishOutcome(command, RunStatus.DEAD, startedAt, null, reason, traceparent));
   }
 

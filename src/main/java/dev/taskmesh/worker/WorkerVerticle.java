@@ -1,5 +1,6 @@
 package dev.taskmesh.worker;
 
+import dev.taskmesh.observability.LogContext;
 import dev.taskmesh.bridge.BridgeSpec;
 import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.config.AppConfig;
@@ -61,7 +62,7 @@ public final class WorkerVerticle extends VerticleBase {
         message.fail(503, "worker stopping");
         return;
       }
-      executor.execute(message.body(), message.headers().get(BridgeSpec.HEADER_TRACEPARENT), source(message.headers()))
+      executor.execute(LogContext.enter(message).body(), message.headers().get(BridgeSpec.HEADER_TRACEPARENT), source(message.headers()))
           .onComplete(done -> {
             if (done.succeeded()) {
               message.reply(null);
