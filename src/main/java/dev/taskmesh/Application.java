@@ -13,19 +13,24 @@ import dev.taskmesh.infra.EmbeddedInfraException;
 import dev.taskmesh.infra.EmbeddedKafka;
 import dev.taskmesh.infra.EmbeddedMongo;
 import dev.taskmesh.infra.KafkaTopics;
-import dev.taskmesh.infra.ManagementVerticle;
 import dev.taskmesh.infra.Mongo;
 import dev.taskmesh.infra.MongoProbe;
 import dev.taskmesh.run.OutboxRelayVerticle;
 import dev.taskmesh.run.RunRepository;
 import dev.taskmesh.task.TaskHandlers;
+import dev.taskmesh.updater.StuckRunVerticle;
 import dev.taskmesh.updater.UpdaterVerticle;
 import dev.taskmesh.worker.WorkerVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import dev.taskmesh.observability.LogShipping;
+import dev.taskmesh.observability.ObservabilityVerticle;
+import dev.taskmesh.observability.logging.ServiceIdentity;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
@@ -36,6 +41,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +57,7 @@ public final class Application {
   private static final String WORKER_GROUP = "taskmesh-workers";
 
   private final AppConfig configured;
+  private final Function<AppConfig, TaskHandlers> handlerFactory;
   private final Deque<String> deployments = new ArrayDeque<>();
   private EmbeddedKafka kafka;
   private EmbeddedMongo mongo;
@@ -58,11 +65,19 @@ public final class Application {
   private AppConfig config;
 
   public Application(AppConfig configured) {
+    this(configured, config -> TaskHandlers.defaults(config.tasks()));
+  }
+
+  /** With other task handlers than the defaults (tests register counting or extra types this way). */
+  public Application(AppConfig configured, Function<AppConfig, TaskHandlers> handlerFactory) {
     this.configured = configured;
+    this.handlerFactory = handlerFactory;
   }
 
   /** Starts everything; blocking (runs on the launcher thread). Returns what the banner shows. */
   public Banner start(long startedAtNanos) {
+    ServiceIdentity.roles(configured.roles().stream().map(role -> role.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList());
+    LogShipping.configure(configured.elasticsearch());
     Path dataDir = prepareDataDir(configured.dataDir());
     String kafkaAddress = configured.kafka().bootstrapServers().orElseGet(() -> {
       kafka = EmbeddedKafka.start(dataDir, configured.kafka().embeddedHost(), configured.kafka().embeddedPort());
@@ -80,9 +95,11 @@ public final class Application {
       ConsumerCapacity.check(kafkaAddress, WORKER_GROUP, config.kafka().topics().pendingTasks(), config.kafka().partitions(),
           config.worker().instances());
     }
+    VertxBuilder builder = Vertx.builder()
+        .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(dev.taskmesh.observability.Metrics.newRegistry()));
     vertx = config.cluster().enabled()
-        ? Clustering.start(vertxOptions(), config.cluster())
-        : Vertx.builder().with(vertxOptions()).build();
+        ? Clustering.start(builder, vertxOptions(), config.cluster())
+        : builder.with(vertxOptions()).build();
     MongoProbe.await(vertx, Mongo.clientConfig(config), config.mongo().connectTimeoutMs());
     Optional<AdminBootstrap.Outcome> admin = Optional.empty();
     if (config.runs(Role.API)) {
@@ -95,26 +112,31 @@ public final class Application {
   }
 
   private void deployRoles() {
-    if (!config.runs(Role.API) && config.management().port() > 0) {
-      deploy(() -> new ManagementVerticle(config), 1);
-    }
-    TaskHandlers handlers = TaskHandlers.defaults();
+    TaskHandlers handlers = handlerFactory.apply(config);
     String bootstrap = config.kafka().bootstrapServers().orElseThrow();
-    AppConfig.Topics topics = config.kafka().topics();
+    // Each bridge is deployed after the verticles it feeds, so it stops first and can drain into them.
     if (config.runs(Role.UPDATER)) {
       int instances = config.updater().instances();
       deploy(() -> new UpdaterVerticle(config), instances);
-      BridgeSpec spec = new BridgeSpec("updater-bridge", List.of(topics.taskEvents(), topics.taskCompleted()),
-          "taskmesh-updater", UpdaterVerticle.ADDRESS, 256, 30_000);
+      deploy(() -> new StuckRunVerticle(config), 1);
+      BridgeSpec spec = UpdaterVerticle.bridgeSpec(config);
       deploy(() -> new KafkaBridgeVerticle(spec, bootstrap), instances);
     }
     if (config.runs(Role.WORKER)) {
       int instances = config.worker().instances();
       deploy(() -> new WorkerVerticle(config, handlers), instances);
-      BridgeSpec spec = new BridgeSpec("worker-bridge", List.of(topics.pendingTasks()),
-          WORKER_GROUP, WorkerVerticle.ADDRESS, config.worker().concurrency(), TimeUnit.MINUTES.toMillis(10));
+      BridgeSpec spec = WorkerVerticle.bridgeSpec(config);
       deploy(() -> new KafkaBridgeVerticle(spec, bootstrap), instances);
     }
+    List<String> groups = new java.util.ArrayList<>();
+    if (config.runs(Role.WORKER)) {
+      groups.add(WORKER_GROUP);
+    }
+    if (config.runs(Role.UPDATER)) {
+      groups.add("taskmesh-updater");
+    }
+    List<String> types = handlers.all().stream().map(h -> h.type()).toList();
+    deploy(() -> new ObservabilityVerticle(config, types, groups), 1);
     if (config.runs(Role.API)) {
       deploy(() -> new OutboxRelayVerticle(config), 1);
       deploy(() -> new ApiVerticle(config, handlers), config.http().instances());
@@ -133,9 +155,6 @@ public final class Application {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
-    }
-    if (cause instanceof java.net.BindException && config.management().port() > 0 && !config.runs(Role.API)) {
-      return "Management port " + config.management().port() + " is in use (set MANAGEMENT_PORT to another port)";
     }
     if (cause instanceof java.net.BindException) {
       return "HTTP port " + config.http().port() + " on " + config.http().host() + " is in use (set HTTP_PORT to another port)";
@@ -175,7 +194,9 @@ public final class Application {
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(false)));
+        // route templates (not raw paths) label HTTP metrics; Metrics.newRegistry() decides which meters get buckets
+        .addLabels(Label.HTTP_ROUTE)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
   }
 
   private static Path prepareDataDir(Path dataDir) {

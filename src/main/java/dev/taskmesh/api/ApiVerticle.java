@@ -45,6 +45,7 @@ public final class ApiVerticle extends VerticleBase {
         handlers, config.pipeline().maxAttempts());
 
     Router router = Router.router(vertx);
+    router.route().handler(new dev.taskmesh.observability.AccessLogHandler());
     router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT_BYTES));
     healthAdmin = Health.mount(router, vertx, bootstrap, mongo);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());

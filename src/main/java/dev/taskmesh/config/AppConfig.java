@@ -19,15 +19,16 @@ public record AppConfig(
     Elasticsearch elasticsearch,
     Auth auth,
     Pipeline pipeline,
-    Cluster cluster,
-    Management management) {
+    Tasks tasks,
+    Metrics metrics,
+    Cluster cluster) {
 
   /** The same configuration with the broker and store addresses resolved (embedded ones once started). */
   public AppConfig withEndpoints(String kafkaBootstrapServers, String mongoUri) {
     return new AppConfig(roles, dataDir, http, worker, updater,
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.connectTimeoutMs()),
-        elasticsearch, auth, pipeline, cluster, management);
+        elasticsearch, auth, pipeline, tasks, metrics, cluster);
   }
 
   public boolean runs(Role role) {
@@ -38,7 +39,8 @@ public record AppConfig(
 
   public record Worker(int instances, int concurrency) {}
 
-  public record Updater(int instances) {}
+  /** {@code batchSize} events at most per store round trip; a batch waits at most {@code batchDelayMs} to fill. */
+  public record Updater(int instances, int batchSize, long batchDelayMs) {}
 
   public record Kafka(
       Optional<String> bootstrapServers,
@@ -68,11 +70,21 @@ public record AppConfig(
       StoreBackend embeddedBackend,
       long connectTimeoutMs) {}
 
-  public record Elasticsearch(Optional<URI> url) {}
+  /** Log shipping: off without a url. The queue bound, batch size and timings are documented in docs/observability.md. */
+  public record Elasticsearch(
+      Optional<URI> url,
+      Optional<String> username,
+      Optional<String> password,
+      Optional<String> apiKey,
+      String indexPrefix,
+      int queueCapacity,
+      int batchSize,
+      long flushIntervalMs,
+      long shutdownTimeoutMs,
+      boolean requiredForReadiness) {}
 
-  public record Auth(String adminEmail, String adminName, Optional<String> adminPassword, Optional<String> jwtSecret) {}
-
-  public record Pipeline(int maxAttempts, long outboxSweepMs) {}
+  /** {@code port}: a separate server for /metrics and /health (for processes without the api role); empty: none. */
+  public record Metrics(Optional<Integer> port, long kafkaLagIntervalMs) {}
 
   /** How this member finds the others of a clustered event bus. */
   public enum Discovery { TCP, KUBERNETES }
@@ -91,6 +103,20 @@ public record AppConfig(
       int minMembers,
       long joinTimeoutMs) {}
 
-  /** Health and metrics over HTTP for processes without the api role; port 0: none. */
-  public record Management(int port) {}
+  public record Auth(String adminEmail, String adminName, Optional<String> adminPassword, Optional<String> jwtSecret) {}
+
+  public record Pipeline(
+      int maxAttempts,
+      long outboxSweepMs,
+      long retryBaseMs,
+      long retryMaxMs,
+      long stuckAfterMs,
+      long stuckSweepMs,
+      int maxRecoveries,
+      long shutdownGraceMs) {}
+
+  public record Tasks(SearchPrice searchPrice) {}
+
+  /** The CheapShark-compatible price API the {@code search-price} type queries. */
+  public record SearchPrice(URI baseUrl, long timeoutMs, int retries, int breakerMaxFailures, long breakerResetMs) {}
 }

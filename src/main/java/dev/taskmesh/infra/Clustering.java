@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.taskmesh.config.AppConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -29,12 +30,12 @@ public final class Clustering {
   private Clustering() {}
 
   /** Blocking, bounded by the join timeout: runs on the launcher thread before any verticle. */
-  public static Vertx start(VertxOptions options, AppConfig.Cluster cluster) {
+  public static Vertx start(VertxBuilder builder, VertxOptions options, AppConfig.Cluster cluster) {
     cluster.host().ifPresent(host -> options.getEventBusOptions().setHost(host));
     // Read by Hazelcast before it reads its configuration: without it, its first lines bypass our JSON logs.
     System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
-    CompletableFuture<Vertx> joining = Vertx.builder().with(options).withClusterManager(manager)
+    CompletableFuture<Vertx> joining = builder.with(options).withClusterManager(manager)
         .buildClustered().toCompletionStage().toCompletableFuture();
     try {
       Vertx vertx = joining.get(cluster.joinTimeoutMs(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package dev.taskmesh.run;
 
+import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.task.TaskHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +39,7 @@ public final class RunService {
       return Future.failedFuture(new RejectedRunException("unknown task type '" + type + "'"));
     }
     Run run = Run.queued(UUID.randomUUID().toString(), taskId, type, input, maxAttempts, launchedBy, traceId, Instant.now());
-    return runs.insert(run).onSuccess(stored -> relay.publish(stored)
+    return runs.insert(run).onSuccess(stored -> PipelineTelemetry.accepted(run.id(), type, traceId)).onSuccess(stored -> relay.publish(stored)
         .onFailure(e -> LOG.warn("Run {} not published yet ({}); the outbox relay will retry", stored.id(), e.getMessage())));
   }
 

@@ -36,21 +36,18 @@ class ClusterConfigTest {
     assertThat(config.cluster().discovery()).isEqualTo(AppConfig.Discovery.TCP);
     assertThat(config.cluster().host()).contains("127.0.0.1");
     assertThat(config.cluster().members()).containsExactly("127.0.0.1");
-    assertThat(config.management().port()).isZero();
   }
 
   @Test
   void environmentSetsEveryClusterKey() {
     AppConfig config = load(Map.of("CLUSTER_ENABLED", "true", "CLUSTER_HOST", "", "CLUSTER_PORT", "5801",
-        "CLUSTER_MEMBERS", "api, worker:5701,updater", "CLUSTER_MIN_MEMBERS", "3", "CLUSTER_JOIN_TIMEOUT_MS", "60000",
-        "MANAGEMENT_PORT", "8081"));
+        "CLUSTER_MEMBERS", "api, worker:5701,updater", "CLUSTER_MIN_MEMBERS", "3", "CLUSTER_JOIN_TIMEOUT_MS", "60000"));
     assertThat(config.cluster().enabled()).isTrue();
     assertThat(config.cluster().host()).isEmpty();
     assertThat(config.cluster().port()).isEqualTo(5801);
     assertThat(config.cluster().members()).containsExactly("api", "worker:5701", "updater");
     assertThat(config.cluster().minMembers()).isEqualTo(3);
     assertThat(config.cluster().joinTimeoutMs()).isEqualTo(60_000);
-    assertThat(config.management().port()).isEqualTo(8081);
   }
 
   @Test
@@ -64,8 +61,8 @@ class ClusterConfigTest {
 
   @Test
   void badValuesNameTheKey() {
-    assertThatThrownBy(() -> load(Map.of("CLUSTER_ENABLED", "yes")))
-        .hasMessageContaining("cluster.enabled (CLUSTER_ENABLED) = 'yes': expected true or false");
+    assertThatThrownBy(() -> load(Map.of("CLUSTER_ENABLED", "maybe")))
+        .hasMessageContaining("cluster.enabled (CLUSTER_ENABLED) = 'maybe': expected true or false");
     assertThatThrownBy(() -> load(Map.of("CLUSTER_DISCOVERY", "multicast")))
         .hasMessageContaining("expected tcp or kubernetes");
     assertThatThrownBy(() -> load(Map.of("CLUSTER_MEMBERS", "a b")))

@@ -33,11 +33,11 @@ class ComposeFileTest {
   private static final Set<String> PROFILES = Set.of("core", "observability", "kafka-cluster");
   private static final Map<String, Role> APP_SERVICES = Map.of("api", Role.API, "worker", Role.WORKER, "updater", Role.UPDATER);
   private static final Set<String> ALWAYS_NEEDED = Set.of("ROLES", "KAFKA_BOOTSTRAP_SERVERS", "MONGO_URI", "HTTP_PORT",
-      "MANAGEMENT_PORT", "CLUSTER_ENABLED", "CLUSTER_MEMBERS", "CLUSTER_HOST", "KAFKA_PARTITIONS");
+      "CLUSTER_ENABLED", "CLUSTER_MEMBERS", "CLUSTER_HOST", "KAFKA_PARTITIONS");
   private static final Map<String, Set<String>> NEEDED_BY_ROLE = Map.of(
       "api", Set.of("ADMIN_EMAIL", "ADMIN_PASSWORD", "JWT_SECRET", "API_INSTANCES"),
-      "worker", Set.of("WORKER_INSTANCES", "WORKER_CONCURRENCY"),
-      "updater", Set.of("UPDATER_INSTANCES"));
+      "worker", Set.of("WORKER_INSTANCES", "WORKER_CONCURRENCY", "METRICS_PORT"),
+      "updater", Set.of("UPDATER_INSTANCES", "METRICS_PORT"));
   /** Produced by the observability work; checked once their directory exists. */
   private static final List<String> OBSERVABILITY_DIRS = List.of("docker/prometheus", "docker/grafana", "docker/kibana");
   private static final Pattern HEALTH_URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)(/\\S*)");
@@ -146,7 +146,10 @@ class ComposeFileTest {
         assertThat(config.cluster().enabled()).isTrue();
         assertThat(config.cluster().host()).as("Hazelcast must bind the container's interface").isEmpty();
         assertThat(config.cluster().members()).allSatisfy(m -> assertThat(services).containsKey(m));
-        int served = role == Role.API ? config.http().port() : config.management().port();
+        int served = role == Role.API ? config.http().port() : config.metrics().port().orElseThrow();
+        if (role == Role.API) { // a second server on the API's port would fail the start
+          assertThat(config.metrics().port()).isEmpty();
+        }
         assertThat(healthPort(service)).as("health check port of %s", service).isEqualTo(served);
       }
     });

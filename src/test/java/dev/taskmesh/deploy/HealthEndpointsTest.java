@@ -3,30 +3,32 @@ package dev.taskmesh.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskmesh.config.AppConfig;
-import dev.taskmesh.infra.ManagementVerticle;
+import dev.taskmesh.observability.ObservabilityVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClient;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * The paths that compose health checks, Kubernetes probes and the balancers call are served by the
- * application: a process whose Kafka and store are unreachable answers them (live 200, ready 503),
- * never 404. The api role mounts the same health routes (observability.Health) on its own port.
+ * application: a worker process (health on METRICS_PORT, as the deployment files configure it)
+ * whose Kafka and store are unreachable answers them (live 200, ready 503), never 404. The api role
+ * mounts the same routes (observability.Health) on its own port.
  */
 class HealthEndpointsTest {
 
   @Test
   void deploymentHealthPathsAreServedByAProcessWithoutTheApiRole() throws Exception {
     int port = freePort();
-    AppConfig config = DeployFiles.appConfig(Map.of("ROLES", "worker", "MANAGEMENT_PORT", Integer.toString(port),
+    AppConfig config = DeployFiles.appConfig(Map.of("ROLES", "worker", "METRICS_PORT", Integer.toString(port),
         "HTTP_HOST", "127.0.0.1", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + freePort(),
         "MONGO_URI", "mongodb://127.0.0.1:" + freePort(), "MONGO_CONNECT_TIMEOUT_MS", "500"));
     Vertx vertx = Vertx.vertx();
     try {
-      vertx.deployVerticle(new ManagementVerticle(config)).await();
+      vertx.deployVerticle(new ObservabilityVerticle(config, List.of("sleep"), List.of())).await();
       WebClient client = WebClient.create(vertx);
       for (String path : DeployFiles.HEALTH_PATHS) {
         int status = client.request(HttpMethod.GET, port, "127.0.0.1", path).send().await().statusCode();

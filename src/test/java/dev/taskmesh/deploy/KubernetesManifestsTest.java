@@ -123,7 +123,10 @@ class KubernetesManifestsTest {
       assertThat(value(container, "readinessProbe", "httpGet", "path")).isEqualTo("/health/ready");
       assertThat(value(container, "livenessProbe", "httpGet", "path")).isEqualTo("/health/live");
       AppConfig config = DeployFiles.appConfig(environmentOf(container));
-      int served = role.equals("api") ? config.http().port() : config.management().port();
+      int served = role.equals("api") ? config.http().port() : config.metrics().port().orElseThrow();
+        if (role.equals("api")) { // a second server on the API's port would fail the start
+          assertThat(config.metrics().port()).isEmpty();
+        }
       assertThat(served).as("port %s serves health on", role).isEqualTo(httpPort);
       assertThat(value(pod, "securityContext", "runAsNonRoot")).isEqualTo(true);
       assertThat(value(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);

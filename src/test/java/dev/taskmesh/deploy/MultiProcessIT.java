@@ -195,7 +195,7 @@ class MultiProcessIT {
   private static Vertx joinAsListener(String members, int port, Map<String, List<String>> seen) {
     AppConfig.Cluster cluster = new AppConfig.Cluster(true, AppConfig.Discovery.TCP, Optional.of("127.0.0.1"), port,
         List.of(members.split(",")), Optional.empty(), 0, 120_000);
-    Vertx vertx = Clustering.start(new VertxOptions(), cluster);
+    Vertx vertx = Clustering.start(Vertx.builder(), new VertxOptions(), cluster);
     vertx.eventBus().<JsonObject>consumer("runs.status", message -> {
       JsonObject event = message.body();
       seen.computeIfAbsent(event.getString("runId"), id -> new CopyOnWriteArrayList<>()).add(event.getString("status"));
