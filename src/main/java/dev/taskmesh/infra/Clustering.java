@@ -89,7 +89,9 @@ public final class Clustering {
     if (cluster.discovery() == AppConfig.Discovery.KUBERNETES) {
       join.getTcpIpConfig().setEnabled(false);
       join.getKubernetesConfig().setEnabled(true)
-          .setProperty("service-dns", cluster.kubernetesServiceDns().orElseThrow());
+          .setProperty("service-dns", cluster.kubernetesServiceDns().orElseThrow())
+          // Every pod listens on the same port; the first member of a host found this way is tried there.
+          .setProperty("service-port", Integer.toString(cluster.port()));
     } else {
       join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
     }
