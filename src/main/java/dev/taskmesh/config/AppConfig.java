@@ -18,14 +18,20 @@ public record AppConfig(
     Mongo mongo,
     Elasticsearch elasticsearch,
     Auth auth,
-    Pipeline pipeline) {
+    Pipeline pipeline,
+    Api api) {
 
   /** The same configuration with the broker and store addresses resolved (embedded ones once started). */
   public AppConfig withEndpoints(String kafkaBootstrapServers, String mongoUri) {
     return new AppConfig(roles, dataDir, http, worker, updater,
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.connectTimeoutMs()),
-        elasticsearch, auth, pipeline);
+        elasticsearch, auth, pipeline, api);
+  }
+
+  /** The same configuration with the token keys resolved (e.g. a secret generated into the data dir). */
+  public AppConfig withAuth(Auth resolved) {
+    return new AppConfig(roles, dataDir, http, worker, updater, kafka, mongo, elasticsearch, resolved, pipeline, api);
   }
 
   public boolean runs(Role role) {
@@ -68,7 +74,48 @@ public record AppConfig(
 
   public record Elasticsearch(Optional<URI> url) {}
 
-  public record Auth(String adminEmail, String adminName, Optional<String> adminPassword, Optional<String> jwtSecret) {}
+  public record Auth(
+      String adminEmail,
+      String adminName,
+      Optional<String> adminPassword,
+      Optional<String> jwtSecret,
+      JwtAlgorithm jwtAlgorithm,
+      Optional<String> jwtPrivateKey,
+      Optional<String> jwtPublicKey,
+      String jwtIssuer,
+      String jwtAudience,
+      int tokenTtlMinutes,
+      int clockSkewSeconds,
+      int loginAttemptsPerMinute,
+      int loginAttemptsPerAddressPerMinute,
+      Oidc oidc) {
+
+    public Auth withJwtSecret(String secret) {
+      return new Auth(adminEmail, adminName, adminPassword, Optional.of(secret), jwtAlgorithm, jwtPrivateKey, jwtPublicKey,
+          jwtIssuer, jwtAudience, tokenTtlMinutes, clockSkewSeconds, loginAttemptsPerMinute, loginAttemptsPerAddressPerMinute, oidc);
+    }
+  }
+
+  /** One algorithm family per process: HMAC with a shared secret, or an RSA / EC key pair. */
+  public enum JwtAlgorithm { HS256, RS256, ES256 }
+
+  /** An external OpenID Connect issuer whose tokens are accepted beside local ones; off when {@code issuer} is empty. */
+  public record Oidc(
+      Optional<String> issuer,
+      Optional<URI> jwksUrl,
+      String audience,
+      String roleClaim,
+      Map<String, String> roleMapping,
+      String defaultRole,
+      int jwksRefreshSeconds) {
+
+    public boolean enabled() {
+      return issuer.isPresent();
+    }
+  }
+
+  /** The REST gateway's limits and switches. */
+  public record Api(long bodyLimitBytes, int rateLimitPerMinute, List<String> corsOrigins, int maxStreamsPerCaller) {}
 
   public record Pipeline(int maxAttempts, long outboxSweepMs) {}
 }

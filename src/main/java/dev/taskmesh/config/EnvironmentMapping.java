@@ -39,6 +39,23 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("ADMIN_NAME", "auth.adminName");
     KEY_BY_VARIABLE.put("ADMIN_PASSWORD", "auth.adminPassword");
     KEY_BY_VARIABLE.put("JWT_SECRET", "auth.jwtSecret");
+    KEY_BY_VARIABLE.put("JWT_ALGORITHM", "auth.jwtAlgorithm");
+    KEY_BY_VARIABLE.put("JWT_PRIVATE_KEY", "auth.jwtPrivateKey");
+    KEY_BY_VARIABLE.put("JWT_PUBLIC_KEY", "auth.jwtPublicKey");
+    KEY_BY_VARIABLE.put("JWT_ISSUER", "auth.jwtIssuer");
+    KEY_BY_VARIABLE.put("JWT_AUDIENCE", "auth.jwtAudience");
+    KEY_BY_VARIABLE.put("TOKEN_TTL_MINUTES", "auth.tokenTtlMinutes");
+    KEY_BY_VARIABLE.put("LOGIN_ATTEMPTS_PER_MINUTE", "auth.loginAttemptsPerMinute");
+    KEY_BY_VARIABLE.put("LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", "auth.loginAttemptsPerAddressPerMinute");
+    KEY_BY_VARIABLE.put("OIDC_ISSUER", "auth.oidc.issuer");
+    KEY_BY_VARIABLE.put("OIDC_JWKS_URL", "auth.oidc.jwksUrl");
+    KEY_BY_VARIABLE.put("OIDC_AUDIENCE", "auth.oidc.audience");
+    KEY_BY_VARIABLE.put("OIDC_ROLE_CLAIM", "auth.oidc.roleClaim");
+    KEY_BY_VARIABLE.put("OIDC_ROLE_MAPPING", "auth.oidc.roleMapping");
+    KEY_BY_VARIABLE.put("OIDC_DEFAULT_ROLE", "auth.oidc.defaultRole");
+    KEY_BY_VARIABLE.put("BODY_LIMIT_BYTES", "api.bodyLimitBytes");
+    KEY_BY_VARIABLE.put("RATE_LIMIT_PER_MINUTE", "api.rateLimitPerMinute");
+    KEY_BY_VARIABLE.put("CORS_ORIGINS", "api.corsOrigins");
     KEY_BY_VARIABLE.put("MAX_ATTEMPTS", "pipeline.maxAttempts");
     KEY_BY_VARIABLE.put("OUTBOX_SWEEP_MS", "pipeline.outboxSweepMs");
   }

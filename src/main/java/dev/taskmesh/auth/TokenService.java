@@ -1,0 +1,151 @@
+package dev.taskmesh.auth;
+
+import dev.taskmesh.config.AppConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.CredentialValidationException;
+import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Issues and verifies bearer tokens. Verification is vertx-auth-jwt's (signature, iss, aud, exp,
+ * nbf, iat with a small leeway) behind stricter checks of our own: a size cap, exactly the
+ * configured algorithm (never {@code none}, never HMAC where keys are asymmetric), a known key id,
+ * and a mandatory {@code exp}. Tokens of a configured OIDC issuer go to {@link OidcVerifier}.
+ * HMAC verification is cheap, so this runs on the event loop; one instance serves every API
+ * verticle of the process.
+ */
+public final class TokenService implements JWTAuth {
+
+  /** Tokens larger than this are refused before any parsing. */
+  public static final int MAX_TOKEN_CHARS = 8 * 1024;
+
+  private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
+
+  private final TokenKeys keys;
+  private final AppConfig.Auth config;
+  private final JWTAuth local;
+  private final JWTOptions issueOptions;
+  private final OidcVerifier oidc;
+  // user id -> epoch second before which their tokens no longer count (role change, password change, deletion)
+  private final Map<String, Long> revokedBefore = new ConcurrentHashMap<>();
+
+  public TokenService(Vertx vertx, TokenKeys keys, AppConfig.Auth config, OidcVerifier oidc) {
+    this.keys = keys;
+    this.config = config;
+    this.oidc = oidc;
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
+        .setIssuer(config.jwtIssuer())
+        .setAudience(List.of(config.jwtAudience()))
+        .setLeeway(config.clockSkewSeconds()));
+    String alg = keys.algorithm().name();
+    if (keys.symmetric()) {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(keys.secret()).setId(keys.kid()));
+    } else {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(keys.publicKeyPem()).setId(keys.kid()));
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(keys.privateKeyPem()).setId(keys.kid()));
+    }
+    this.local = JWTAuth.create(vertx, options);
+    this.issueOptions = new JWTOptions()
+        .setAlgorithm(alg)
+        .setIssuer(config.jwtIssuer())
+        .setAudience(List.of(config.jwtAudience()))
+        .setExpiresInMinutes(config.tokenTtlMinutes());
+  }
+
+  /** A signed token for a local account. */
+  public IssuedToken issue(String userId, String email, Role role) {
+    long now = Instant.now().getEpochSecond();
+    JsonObject claims = new JsonObject().put("sub", userId).put("email", email).put("role", role.label()).put("iat", now);
+    String token = local.generateToken(claims, issueOptions);
+    return new IssuedToken(token, Instant.ofEpochSecond(now + config.tokenTtlMinutes() * 60L));
+  }
+
+  public record IssuedToken(String token, Instant expiresAt) {}
+
+  /** Tokens of this user issued before now stop working (their role, password or existence changed). */
+  public void revoke(String userId, long epochSecond) {
+    revokedBefore.merge(userId, epochSecond, Math::max);
+  }
+
+  @Override
+  public Future<User> authenticate(Credentials credentials) {
+    if (!(credentials instanceof TokenCredentials tokenCredentials)) {
+      return Future.failedFuture(new CredentialValidationException("bearer token expected"));
+    }
+    String token = tokenCredentials.getToken();
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+      return fail("token missing or larger than " + MAX_TOKEN_CHARS + " characters");
+    }
+    JsonObject header;
+    try {
+      int dot = token.indexOf('.');
+      if (dot <= 0 || token.indexOf('.', dot + 1) < 0) {
+        return fail("malformed token");
+      }
+      header = new JsonObject(new String(B64URL.decode(token.substring(0, dot)), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      return fail("malformed token");
+    }
+    Object alg = header.getValue("alg");
+    Object kid = header.getValue("kid");
+    boolean localKey = kid == null || keys.kid().equals(kid);
+    if (localKey && keys.algorithm().name().equals(alg)) {
+      return local.authenticate(tokenCredentials).compose(this::localCaller);
+    }
+    if (oidc != null && kid instanceof String) {
+      return oidc.authenticate(tokenCredentials, alg).compose(user -> requireExp(user).map(v -> user));
+    }
+    return fail(localKey ? "algorithm not accepted" : "unknown key id");
+  }
+
+  private Future<User> localCaller(User user) {
+    JsonObject claims = user.principal();
+    Future<Void> exp = requireExp(user);
+    if (exp.failed()) {
+      return Future.failedFuture(exp.cause());
+    }
+    String sub = claims.getString("sub");
+    Role role = Role.parse(claims.getString("role")).orElse(null);
+    if (sub == null || role == null) {
+      return fail("token without subject or role");
+    }
+    Long revoked = revokedBefore.get(sub);
+    if (revoked != null && claims.getLong("iat", 0L) < revoked) {
+      return fail("token revoked");
+    }
+    Caller.attach(user, new Caller(sub, claims.getString("email"), role));
+    return Future.succeededFuture(user);
+  }
+
+  private static Future<Void> requireExp(User user) {
+    return user.principal().getValue("exp") instanceof Number
+        ? Future.succeededFuture()
+        : Future.failedFuture(new CredentialValidationException("token without exp"));
+  }
+
+  private static <T> Future<T> fail(String reason) {
+    return Future.failedFuture(new CredentialValidationException(reason));
+  }
+
+  @Override
+  public String generateToken(JsonObject claims, JWTOptions options) {
+    throw new UnsupportedOperationException("use issue()");
+  }
+
+  @Override
+  public String generateToken(JsonObject claims) {
+    throw new UnsupportedOperationException("use issue()");
+  }
+}
