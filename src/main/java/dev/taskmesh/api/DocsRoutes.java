@@ -21,7 +21,14 @@ final class DocsRoutes {
   static void mount(Router router, Buffer yaml, Buffer json) {
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(yaml));
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(json));
-    router.get("/docs").handler(ctx -> ctx.redirect("/docs/"));
+    router.get("/docs").handler(ctx -> {
+      // "/docs" also matches "/docs/": redirect only the bare form.
+      if (ctx.request().path().equals("/docs")) {
+        ctx.redirect("/docs/");
+      } else {
+        ctx.next();
+      }
+    });
     Buffer initializer = Buffer.buffer("""
         window.onload = function () {
           window.ui = SwaggerUIBundle({

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class ErrorHandlers {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandlers.class);
+  private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("(?:path|query|header|cookie) parameter (\\S+)");
 
   private ErrorHandlers() {}
 
@@ -65,6 +66,10 @@ public final class ErrorHandlers {
   }
 
   private static void unauthorized(RoutingContext ctx) {
+    if (LOG.isDebugEnabled()) {
+      Throwable cause = ctx.failure() != null && ctx.failure().getCause() != null ? ctx.failure().getCause() : ctx.failure();
+      LOG.debug("Authentication refused on {} (request {}): {}", ctx.request().path(), ctx.<String>get(HttpBasics.REQUEST_ID), cause == null ? "no token" : cause.getMessage());
+    }
     if (!ctx.response().headWritten()) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     }
@@ -79,8 +84,16 @@ public final class ErrorHandlers {
 
   private static List<JsonObject> fieldErrors(ValidatorException invalid) {
     List<JsonObject> errors = new ArrayList<>();
+    java.util.regex.Matcher parameter = PARAMETER.matcher(String.valueOf(invalid.getMessage()));
+    String prefix = parameter.find() ? parameter.group(1) : null;
     if (invalid instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
       collect(schema.getOutputUnit(), errors);
+    }
+    if (prefix != null) {
+      errors.replaceAll(e -> e.put("field", prefix));
+      if (errors.isEmpty()) {
+        errors.add(new JsonObject().put("field", prefix).put("message", invalid.getMessage()));
+      }
     }
     return errors;
   }

@@ -94,7 +94,7 @@ public final class OidcVerifier {
       return Future.failedFuture(new CredentialValidationException("algorithm not accepted"));
     }
     return current.authenticate(credentials).map(user -> {
-      JsonObject claims = user.principal();
+      JsonObject claims = TokenService.claims(user);
       String sub = claims.getString("sub");
       if (sub == null || sub.isBlank()) {
         throw new CredentialValidationException("token without subject");

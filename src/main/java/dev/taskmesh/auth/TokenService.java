@@ -79,8 +79,20 @@ public final class TokenService implements JWTAuth {
     revokedBefore.merge(userId, epochSecond, Math::max);
   }
 
+  /** Every refusal, whatever broke inside the verifier (e.g. a claim of the wrong type), is a 401, never a 500. */
   @Override
   public Future<User> authenticate(Credentials credentials) {
+    Future<User> verified;
+    try {
+      verified = verify(credentials);
+    } catch (RuntimeException e) {
+      verified = Future.failedFuture(e);
+    }
+    return verified.recover(e -> Future.failedFuture(e instanceof CredentialValidationException ? e
+        : new CredentialValidationException("invalid token: " + e.getMessage())));
+  }
+
+  private Future<User> verify(Credentials credentials) {
     if (!(credentials instanceof TokenCredentials tokenCredentials)) {
       return Future.failedFuture(new CredentialValidationException("bearer token expected"));
     }
@@ -111,7 +123,7 @@ public final class TokenService implements JWTAuth {
   }
 
   private Future<User> localCaller(User user) {
-    JsonObject claims = user.principal();
+    JsonObject claims = claims(user);
     Future<Void> exp = requireExp(user);
     if (exp.failed()) {
       return Future.failedFuture(exp.cause());
@@ -129,8 +141,14 @@ public final class TokenService implements JWTAuth {
     return Future.succeededFuture(user);
   }
 
+  /** The verified claims; vertx-auth-jwt keeps exp/iat/nbf out of the principal. */
+  static JsonObject claims(User user) {
+    JsonObject token = user.attributes().getJsonObject("accessToken");
+    return token != null ? token : user.principal();
+  }
+
   private static Future<Void> requireExp(User user) {
-    return user.principal().getValue("exp") instanceof Number
+    return claims(user).getValue("exp") instanceof Number
         ? Future.succeededFuture()
         : Future.failedFuture(new CredentialValidationException("token without exp"));
   }

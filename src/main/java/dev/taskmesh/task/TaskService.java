@@ -132,8 +132,12 @@ public final class TaskService {
       List<JsonObject> errors = new ArrayList<>();
       if (result.getErrors() != null) {
         for (OutputUnit error : result.getErrors()) {
-          String location = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().replace('/', '.');
-          errors.add(new JsonObject().put("field", "input" + (location.equals(".") ? "" : location)).put("message", error.getError()));
+          String location = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().replaceFirst("^#", "").replace('/', '.');
+          String message = error.getError();
+          // Keep the leaf reasons; "does not match schema" lines only repeat them one level up.
+          if (message != null && !message.contains("does not match")) {
+            errors.add(new JsonObject().put("field", "input" + (location.equals(".") ? "" : location)).put("message", message));
+          }
         }
       }
       if (errors.isEmpty()) {
