@@ -82,17 +82,61 @@ public final class TokenService implements JWTAuth {
   /** Every refusal, whatever broke inside the verifier (e.g. a claim of the wrong type), is a 401, never a 500. */
   @Override
   public Future<User> authenticate(Credentials credentials) {
+    if (credentials instanceof TokenCredentials tc && tc.getToken() != null) {
+      Verified hit = verified.get(tc.getToken());
+      if (hit != null) {
+        long now = System.currentTimeMillis() / 1000;
+        if (now - config.clockSkewSeconds() < hit.exp() && !revokedFor(hit.caller().id(), hit.iat())) {
+          return Future.succeededFuture(hit.user());
+        }
+        verified.remove(tc.getToken());
+      }
+    }
     Future<User> verified;
     try {
       verified = verify(credentials);
     } catch (RuntimeException e) {
       verified = Future.failedFuture(e);
     }
-    return verified.recover(e -> Future.failedFuture(e instanceof CredentialValidationException ? e
-        : new CredentialValidationException("invalid token: " + e.getMessage())));
+    return verified.<User>transform(result -> {
+      if (result.failed()) {
+        Throwable e = result.cause();
+        return Future.failedFuture(e instanceof CredentialValidationException ? e : new CredentialValidationException("invalid token: " + e.getMessage()));
+      }
+      remember(((TokenCredentials) credentials).getToken(), result.result());
+      return Future.succeededFuture(result.result());
+    });
+  }
+
+  /**
+   * A token verified once is a fact until it expires: its signature and claims cannot change. The
+   * cache saves the HMAC/RSA check and two JSON parses per request for clients that reuse a token;
+   * expiry and revocation are still checked on every hit. Bounded; cleared wholesale when full.
+   */
+  private record Verified(User user, Caller caller, long exp, long iat) {}
+
+  private static final int VERIFIED_CACHE = 10_000;
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  private void remember(String token, User user) {
+    JsonObject claims = claims(user);
+    Object caller = user.attributes().getValue(Caller.ATTRIBUTE);
+    if (!(caller instanceof Caller c) || !(claims.getValue("exp") instanceof Number exp)) {
+      return;
+    }
+    if (verified.size() >= VERIFIED_CACHE) {
+      verified.clear();
+    }
+    verified.put(token, new Verified(user, c, exp.longValue(), claims.getLong("iat", 0L)));
+  }
+
+  private boolean revokedFor(String userId, long iat) {
+    Long revoked = revokedBefore.get(userId);
+    return revoked != null && iat < revoked;
   }
 
   private Future<User> verify(Credentials credentials) {
+    // Verified-token cache entries of a revoked user are dropped by the check on each hit.
     if (!(credentials instanceof TokenCredentials tokenCredentials)) {
       return Future.failedFuture(new CredentialValidationException("bearer token expected"));
     }
@@ -133,8 +177,7 @@ public final class TokenService implements JWTAuth {
     if (sub == null || role == null) {
       return fail("token without subject or role");
     }
-    Long revoked = revokedBefore.get(sub);
-    if (revoked != null && claims.getLong("iat", 0L) < revoked) {
+    if (revokedFor(sub, claims.getLong("iat", 0L))) {
       return fail("token revoked");
     }
     Caller.attach(user, new Caller(sub, claims.getString("email"), role));

@@ -27,6 +27,8 @@ public final class RunService {
   /** Workers listen here for {@code {runId, attempt}} to stop a cancelled attempt cooperatively. */
   public static final String CANCEL_ADDRESS = "runs.cancel";
 
+  private static final int SETTLED_CACHE = 5_000;
+
   /** The caller asked for something that does not exist or is not allowed; maps to a 4xx. */
   public static final class RejectedRunException extends RuntimeException {
     public RejectedRunException(String message) {
@@ -59,6 +61,13 @@ public final class RunService {
   private final int maxAttempts;
   private final EventBus eventBus;
   private final IdempotencyKeys idempotency;
+  // Touched only on this service's event loop (one RunService per API verticle instance).
+  private final java.util.Map<String, Run> settled = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<String, Run> eldest) {
+      return size() > SETTLED_CACHE;
+    }
+  };
 
   public RunService(RunRepository runs, OutboxRelay relay, TaskHandlers handlers, int maxAttempts) {
     this(runs, relay, handlers, maxAttempts, null, null);
@@ -124,9 +133,20 @@ public final class RunService {
     return runs.findById(id);
   }
 
-  /** The run if the caller may see it. */
+  /**
+   * The run if the caller may see it. COMPLETED and CANCELLED runs never change again (every write
+   * is guarded on {@code final:false}; only DEAD runs are retried), so they are kept in a small
+   * per-instance cache: clients polling a finished run do not reach the store.
+   */
   public Future<Optional<Run>> find(String id, Caller caller) {
-    return runs.findById(id).map(found -> found.filter(run -> caller.canSee(run.launchedBy())));
+    Run cached = settled.get(id);
+    if (cached != null) {
+      return Future.succeededFuture(caller.canSee(cached.launchedBy()) ? Optional.of(cached) : Optional.empty());
+    }
+    return runs.findById(id).map(found -> {
+      found.filter(run -> run.status() == RunStatus.COMPLETED || run.status() == RunStatus.CANCELLED).ifPresent(run -> settled.put(id, run));
+      return found.filter(run -> caller.canSee(run.launchedBy()));
+    });
   }
 
   public Future<Page> list(RunRepository.Query query) {
