@@ -2,7 +2,7 @@
 # Gateway throughput on loopback: a bare Vert.x hello server, then authenticated GET /api/runs/{id}
 # and POST /api/tasks/{id}/runs on the all-in-one jar (embedded broker, in-memory store), each for
 # DURATION seconds with wrk. Needs: wrk (apt-get install -y wrk), a built jar and test classes
-# (./mvnw -q package -DskipTests; ./mvnw -q test-compile).
+# (./mvnw -q package -DskipTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
@@ -15,12 +15,12 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-java -cp target/taskmesh.jar:target/test-classes dev.taskmesh.bench.HelloServer "$HELLO_PORT" 2 > "$WORK/hello.log" 2>&1 &
+java -cp target/taskmesh.jar dev.taskmesh.bench.HelloServer "$HELLO_PORT" 2 > "$WORK/hello.log" 2>&1 &
 PIDS+=($!)
 DATA_DIR="$WORK/data" HTTP_PORT=$APP_PORT HTTP_HOST=127.0.0.1 ADMIN_PASSWORD=bench-admin-1 MONGO_EMBEDDED_BACKEND=memory \
   RATE_LIMIT_PER_MINUTE=0 java -jar target/taskmesh.jar > "$WORK/app.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 1 90); do grep -q "is ready" "$WORK/app.log" && grep -q "hello ready" "$WORK/hello.log" && break; sleep 1; done
+for _ in $(seq 1 90); do grep -q "is ready" "$WORK/app.log" && grep -q "ready on" "$WORK/hello.log" && break; sleep 1; done
 
 BASE=http://127.0.0.1:$APP_PORT
 TOKEN=$(curl -sf -X POST $BASE/api/auth/login -H 'Content-Type: application/json' \

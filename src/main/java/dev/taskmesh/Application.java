@@ -19,6 +19,7 @@ import dev.taskmesh.run.IdempotencyKeys;
 import dev.taskmesh.run.RunRepository;
 import dev.taskmesh.task.TaskRepository;
 import dev.taskmesh.task.TaskHandlers;
+import dev.taskmesh.updater.StuckRunVerticle;
 import dev.taskmesh.updater.UpdaterVerticle;
 import dev.taskmesh.worker.WorkerVerticle;
 import io.vertx.core.Deployable;
@@ -26,6 +27,10 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import dev.taskmesh.observability.LogShipping;
+import dev.taskmesh.observability.ObservabilityVerticle;
+import dev.taskmesh.observability.logging.ServiceIdentity;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
@@ -36,6 +41,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +56,7 @@ public final class Application {
   private static final long STOP_TIMEOUT_MS = 8_000;
 
   private final AppConfig configured;
+  private final Function<AppConfig, TaskHandlers> handlerFactory;
   private final Deque<String> deployments = new ArrayDeque<>();
   private EmbeddedKafka kafka;
   private EmbeddedMongo mongo;
@@ -58,11 +65,19 @@ public final class Application {
   private Gateway gateway;
 
   public Application(AppConfig configured) {
+    this(configured, config -> TaskHandlers.defaults(config.tasks()));
+  }
+
+  /** With other task handlers than the defaults (tests register counting or extra types this way). */
+  public Application(AppConfig configured, Function<AppConfig, TaskHandlers> handlerFactory) {
     this.configured = configured;
+    this.handlerFactory = handlerFactory;
   }
 
   /** Starts everything; blocking (runs on the launcher thread). Returns what the banner shows. */
   public Banner start(long startedAtNanos) {
+    ServiceIdentity.roles(configured.roles().stream().map(role -> role.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList());
+    LogShipping.configure(configured.elasticsearch());
     Path dataDir = prepareDataDir(configured.dataDir());
     String kafkaAddress = configured.kafka().bootstrapServers().orElseGet(() -> {
       kafka = EmbeddedKafka.start(dataDir, configured.kafka().embeddedHost(), configured.kafka().embeddedPort());
@@ -92,23 +107,31 @@ public final class Application {
   }
 
   private void deployRoles() {
-    TaskHandlers handlers = TaskHandlers.defaults();
+    TaskHandlers handlers = handlerFactory.apply(config);
     String bootstrap = config.kafka().bootstrapServers().orElseThrow();
-    AppConfig.Topics topics = config.kafka().topics();
+    // Each bridge is deployed after the verticles it feeds, so it stops first and can drain into them.
     if (config.runs(Role.UPDATER)) {
       int instances = config.updater().instances();
       deploy(() -> new UpdaterVerticle(config), instances);
-      BridgeSpec spec = new BridgeSpec("updater-bridge", List.of(topics.taskEvents(), topics.taskCompleted()),
-          "taskmesh-updater", UpdaterVerticle.ADDRESS, 256, 30_000);
+      deploy(() -> new StuckRunVerticle(config), 1);
+      BridgeSpec spec = UpdaterVerticle.bridgeSpec(config);
       deploy(() -> new KafkaBridgeVerticle(spec, bootstrap), instances);
     }
     if (config.runs(Role.WORKER)) {
       int instances = config.worker().instances();
       deploy(() -> new WorkerVerticle(config, handlers), instances);
-      BridgeSpec spec = new BridgeSpec("worker-bridge", List.of(topics.pendingTasks()),
-          "taskmesh-workers", WorkerVerticle.ADDRESS, config.worker().concurrency(), TimeUnit.MINUTES.toMillis(10));
+      BridgeSpec spec = WorkerVerticle.bridgeSpec(config);
       deploy(() -> new KafkaBridgeVerticle(spec, bootstrap), instances);
     }
+    List<String> groups = new java.util.ArrayList<>();
+    if (config.runs(Role.WORKER)) {
+      groups.add("taskmesh-workers");
+    }
+    if (config.runs(Role.UPDATER)) {
+      groups.add("taskmesh-updater");
+    }
+    List<String> types = handlers.all().stream().map(h -> h.type()).toList();
+    deploy(() -> new ObservabilityVerticle(config, types, groups), 1);
     if (config.runs(Role.API)) {
       deploy(() -> new OutboxRelayVerticle(config), 1);
       deploy(() -> new ApiVerticle(config, handlers, gateway), config.http().instances());
@@ -171,7 +194,9 @@ public final class Application {
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(false)));
+        // route templates (not raw paths) label HTTP metrics; histogram buckets give latency percentiles
+        .addLabels(Label.HTTP_ROUTE)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
   }
 
   private static Path prepareDataDir(Path dataDir) {

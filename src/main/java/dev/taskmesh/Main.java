@@ -24,11 +24,16 @@ public final class Main {
   public static final int EXIT_USAGE = 2;
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-  private static final String USAGE = "Usage: java -jar taskmesh.jar [--config <file.yaml>]   (settings: docs/configuration.md)";
+  private static final String USAGE = "Usage: java -jar taskmesh.jar [--config <file.yaml>]   (settings: docs/configuration.md)\n"
+      + "       java -jar taskmesh.jar bench <http|pipeline|scale|memory|all> [options]   (docs/benchmarks.md)";
 
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("bench")) {
+      System.exit(dev.taskmesh.bench.BenchCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+      return;
+    }
     long startedAt = System.nanoTime();
     Optional<Path> configFile;
     try {

@@ -76,7 +76,7 @@ public final class ApiContract {
       io.vertx.core.json.JsonObject renamed = new io.vertx.core.json.JsonObject();
       content.forEach(e -> renamed.put(switch (e.getKey()) {
         case "application/problem+json" -> "application/json";
-        case "text/event-stream" -> "text/plain";
+        case "text/event-stream", "text/html", "text/html; charset=utf-8" -> "text/plain";
         default -> e.getKey();
       }, e.getValue()));
       response.put("content", renamed);

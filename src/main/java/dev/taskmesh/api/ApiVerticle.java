@@ -4,6 +4,8 @@ import dev.taskmesh.auth.AccountRepository;
 import dev.taskmesh.auth.AccountService;
 import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.config.AppConfig;
+import dev.taskmesh.deadletter.DeadLetterRepository;
+import dev.taskmesh.deadletter.DeadLetterService;
 import dev.taskmesh.infra.Mongo;
 import dev.taskmesh.observability.Health;
 import dev.taskmesh.run.IdempotencyKeys;
@@ -72,6 +74,10 @@ public final class ApiVerticle extends VerticleBase {
     new TaskRoutes(taskService, handlers).register(operations);
     new RunRoutes(runService, taskService).register(operations);
     streams.register(operations);
+    RunResultPage resultPage = new RunResultPage(runs);
+    resultPage.register(operations, runService);
+    new DeadLetterRoutes(new DeadLetterService(new DeadLetterRepository(mongo), runs, publisher, config.kafka().topics().pendingTasks(),
+        config.pipeline().maxAttempts())).register(operations);
 
     return ApiContract.load(vertx).compose(loaded -> {
       OpenAPIContract contract = loaded.contract();
@@ -80,6 +86,7 @@ public final class ApiVerticle extends VerticleBase {
       healthAdmin = Health.mount(router, vertx, bootstrap, mongo);
       router.get("/metrics").handler(PrometheusScrapingHandler.create());
       DocsRoutes.mount(router, loaded.yaml(), loaded.json().toBuffer());
+      resultPage.mountAssets(router);
       ErrorHandlers.install(router);
       streams.start();
       server = vertx.createHttpServer(new HttpServerOptions()
@@ -92,8 +99,11 @@ public final class ApiVerticle extends VerticleBase {
 
   private List<Handler<RoutingContext>> rootHandlers() {
     List<Handler<RoutingContext>> root = new ArrayList<>();
+    // First: the trace context and the access log line cover every request, refused ones included.
+    root.add(new dev.taskmesh.observability.AccessLogHandler());
     if (!config.api().corsOrigins().isEmpty()) {
-      root.add(HttpBasics.cors(config.api().corsOrigins()));
+      io.vertx.ext.web.handler.CorsHandler cors = HttpBasics.cors(config.api().corsOrigins());
+      root.add(cors::handle);
     }
     root.add(HttpBasics.headers());
     root.add(HttpBasics.body(config.api().bodyLimitBytes()));

@@ -20,7 +20,12 @@ public final class KafkaPublisher {
   }
 
   public Future<Void> send(String topic, String key, JsonObject value, String traceparent) {
-    KafkaProducerRecord<String, String> record = KafkaProducerRecord.create(topic, key, value.encode());
+    return sendRaw(topic, key, value.encode(), traceparent);
+  }
+
+  /** Sends a value as is (e.g. a dead letter's original payload on replay). */
+  public Future<Void> sendRaw(String topic, String key, String value, String traceparent) {
+    KafkaProducerRecord<String, String> record = KafkaProducerRecord.create(topic, key, value);
     if (traceparent != null) {
       record.addHeader(BridgeSpec.HEADER_TRACEPARENT, traceparent);
     }

@@ -19,6 +19,8 @@ public record AppConfig(
     Elasticsearch elasticsearch,
     Auth auth,
     Pipeline pipeline,
+    Tasks tasks,
+    Metrics metrics,
     Api api) {
 
   /** The same configuration with the broker and store addresses resolved (embedded ones once started). */
@@ -26,12 +28,7 @@ public record AppConfig(
     return new AppConfig(roles, dataDir, http, worker, updater,
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.connectTimeoutMs()),
-        elasticsearch, auth, pipeline, api);
-  }
-
-  /** The same configuration with the token keys resolved (e.g. a secret generated into the data dir). */
-  public AppConfig withAuth(Auth resolved) {
-    return new AppConfig(roles, dataDir, http, worker, updater, kafka, mongo, elasticsearch, resolved, pipeline, api);
+        elasticsearch, auth, pipeline, tasks, metrics, api);
   }
 
   public boolean runs(Role role) {
@@ -42,7 +39,8 @@ public record AppConfig(
 
   public record Worker(int instances, int concurrency) {}
 
-  public record Updater(int instances) {}
+  /** {@code batchSize} events at most per store round trip; a batch waits at most {@code batchDelayMs} to fill. */
+  public record Updater(int instances, int batchSize, long batchDelayMs) {}
 
   public record Kafka(
       Optional<String> bootstrapServers,
@@ -72,7 +70,21 @@ public record AppConfig(
       StoreBackend embeddedBackend,
       long connectTimeoutMs) {}
 
-  public record Elasticsearch(Optional<URI> url) {}
+  /** Log shipping: off without a url. The queue bound, batch size and timings are documented in docs/observability.md. */
+  public record Elasticsearch(
+      Optional<URI> url,
+      Optional<String> username,
+      Optional<String> password,
+      Optional<String> apiKey,
+      String indexPrefix,
+      int queueCapacity,
+      int batchSize,
+      long flushIntervalMs,
+      long shutdownTimeoutMs,
+      boolean requiredForReadiness) {}
+
+  /** {@code port}: a separate server for /metrics and /health (for processes without the api role); empty: none. */
+  public record Metrics(Optional<Integer> port, long kafkaLagIntervalMs) {}
 
   public record Auth(
       String adminEmail,
@@ -117,5 +129,18 @@ public record AppConfig(
   /** The REST gateway's limits and switches. */
   public record Api(long bodyLimitBytes, int rateLimitPerMinute, List<String> corsOrigins, int maxStreamsPerCaller) {}
 
-  public record Pipeline(int maxAttempts, long outboxSweepMs) {}
+  public record Pipeline(
+      int maxAttempts,
+      long outboxSweepMs,
+      long retryBaseMs,
+      long retryMaxMs,
+      long stuckAfterMs,
+      long stuckSweepMs,
+      int maxRecoveries,
+      long shutdownGraceMs) {}
+
+  public record Tasks(SearchPrice searchPrice) {}
+
+  /** The CheapShark-compatible price API the {@code search-price} type queries. */
+  public record SearchPrice(URI baseUrl, long timeoutMs, int retries, int breakerMaxFailures, long breakerResetMs) {}
 }

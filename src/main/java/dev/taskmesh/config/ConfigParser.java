@@ -62,17 +62,42 @@ public final class ConfigParser {
         Path.of(text("dataDir")),
         new AppConfig.Http(text("http.host"), port("http.port"), integer("http.instances", 1, 64)),
         new AppConfig.Worker(integer("worker.instances", 1, 64), integer("worker.concurrency", 1, 10_000)),
-        new AppConfig.Updater(integer("updater.instances", 1, 64)),
+        new AppConfig.Updater(integer("updater.instances", 1, 64), integer("updater.batchSize", 1, 10_000),
+            integer("updater.batchDelayMs", 0, 10_000)),
         kafka,
         mongo,
-        new AppConfig.Elasticsearch(optionalText("elasticsearch.url").map(v -> httpUrl("elasticsearch.url", v))),
+        elasticsearch(),
         auth(),
-        new AppConfig.Pipeline(integer("pipeline.maxAttempts", 1, 100), integer("pipeline.outboxSweepMs", 10, 3_600_000)),
+        pipeline(),
+        new AppConfig.Tasks(new AppConfig.SearchPrice(
+            httpUrl("tasks.searchPrice.baseUrl", text("tasks.searchPrice.baseUrl")),
+            integer("tasks.searchPrice.timeoutMs", 10, 600_000),
+            integer("tasks.searchPrice.retries", 0, 10),
+            integer("tasks.searchPrice.breakerMaxFailures", 1, 10_000),
+            integer("tasks.searchPrice.breakerResetMs", 100, 3_600_000))),
+        new AppConfig.Metrics(optionalText("metrics.port").map(v -> port("metrics.port")), integer("metrics.kafkaLagIntervalMs", 100, 3_600_000)),
         new AppConfig.Api(
             integer("api.bodyLimitBytes", 1024, 16 * 1024 * 1024),
             integer("api.rateLimitPerMinute", 0, 10_000_000),
             list("api.corsOrigins"),
             integer("api.maxStreamsPerCaller", 1, 1000)));
+  }
+
+  private AppConfig.Pipeline pipeline() {
+    int retryBase = integer("pipeline.retryBaseMs", 1, 3_600_000);
+    int retryMax = integer("pipeline.retryMaxMs", 1, 3_600_000);
+    if (retryMax < retryBase) {
+      throw new ConfigException("pipeline.retryMaxMs", retryMax, "must not be below pipeline.retryBaseMs (" + retryBase + ")");
+    }
+    return new AppConfig.Pipeline(
+        integer("pipeline.maxAttempts", 1, 100),
+        integer("pipeline.outboxSweepMs", 10, 3_600_000),
+        retryBase,
+        retryMax,
+        integer("pipeline.stuckAfterMs", 1_000, 86_400_000),
+        integer("pipeline.stuckSweepMs", 100, 3_600_000),
+        integer("pipeline.maxRecoveries", 0, 100),
+        integer("pipeline.shutdownGraceMs", 0, 60_000));
   }
 
   private Set<Role> roles() {
@@ -94,6 +119,43 @@ public final class ConfigParser {
           new ConfigException("roles", label, "unknown role; expected one of " + Role.allLabels() + ", or all")));
     }
     return roles;
+  }
+
+  private AppConfig.Elasticsearch elasticsearch() {
+    String prefix = text("elasticsearch.indexPrefix");
+    if (!prefix.matches("[a-z0-9][a-z0-9._\\-]{0,100}")) {
+      throw new ConfigException("elasticsearch.indexPrefix", prefix, "an index name prefix: lower-case letters, digits, '.', '_', '-'");
+    }
+    Optional<String> username = optionalText("elasticsearch.username");
+    Optional<String> password = optionalText("elasticsearch.password");
+    Optional<String> apiKey = optionalText("elasticsearch.apiKey");
+    if (apiKey.isPresent() && username.isPresent()) {
+      throw new ConfigException("elasticsearch.apiKey", "***", "set either an API key or a username and password, not both");
+    }
+    if (password.isPresent() && username.isEmpty()) {
+      throw new ConfigException("elasticsearch.username", "", "a password is set, so a username is required");
+    }
+    int queueCapacity = integer("elasticsearch.queueCapacity", 1, 10_000_000);
+    int batchSize = integer("elasticsearch.batchSize", 1, 100_000);
+    return new AppConfig.Elasticsearch(
+        optionalText("elasticsearch.url").map(v -> httpUrl("elasticsearch.url", v)),
+        username, password, apiKey, prefix, queueCapacity, batchSize,
+        integer("elasticsearch.flushIntervalMs", 10, 600_000),
+        integer("elasticsearch.shutdownTimeoutMs", 0, 600_000),
+        bool("elasticsearch.requiredForReadiness"));
+  }
+
+  private boolean bool(String key) {
+    Object raw = value(key);
+    if (raw instanceof Boolean b) {
+      return b;
+    }
+    String text = String.valueOf(raw).trim().toLowerCase(Locale.ROOT);
+    return switch (text) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new ConfigException(key, raw, "expected true or false");
+    };
   }
 
   private AppConfig.Auth auth() {

@@ -35,6 +35,15 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("MONGO_EMBEDDED_BACKEND", "mongo.embeddedBackend");
     KEY_BY_VARIABLE.put("MONGO_CONNECT_TIMEOUT_MS", "mongo.connectTimeoutMs");
     KEY_BY_VARIABLE.put("ELASTICSEARCH_URL", "elasticsearch.url");
+    KEY_BY_VARIABLE.put("ELASTICSEARCH_USERNAME", "elasticsearch.username");
+    KEY_BY_VARIABLE.put("ELASTICSEARCH_PASSWORD", "elasticsearch.password");
+    KEY_BY_VARIABLE.put("ELASTICSEARCH_API_KEY", "elasticsearch.apiKey");
+    KEY_BY_VARIABLE.put("ELASTICSEARCH_INDEX_PREFIX", "elasticsearch.indexPrefix");
+    KEY_BY_VARIABLE.put("LOG_SHIPPING_QUEUE_CAPACITY", "elasticsearch.queueCapacity");
+    KEY_BY_VARIABLE.put("LOG_SHIPPING_BATCH_SIZE", "elasticsearch.batchSize");
+    KEY_BY_VARIABLE.put("LOG_SHIPPING_FLUSH_INTERVAL_MS", "elasticsearch.flushIntervalMs");
+    KEY_BY_VARIABLE.put("LOG_SHIPPING_SHUTDOWN_TIMEOUT_MS", "elasticsearch.shutdownTimeoutMs");
+    KEY_BY_VARIABLE.put("ELASTICSEARCH_REQUIRED_FOR_READINESS", "elasticsearch.requiredForReadiness");
     KEY_BY_VARIABLE.put("ADMIN_EMAIL", "auth.adminEmail");
     KEY_BY_VARIABLE.put("ADMIN_NAME", "auth.adminName");
     KEY_BY_VARIABLE.put("ADMIN_PASSWORD", "auth.adminPassword");
@@ -58,6 +67,21 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("CORS_ORIGINS", "api.corsOrigins");
     KEY_BY_VARIABLE.put("MAX_ATTEMPTS", "pipeline.maxAttempts");
     KEY_BY_VARIABLE.put("OUTBOX_SWEEP_MS", "pipeline.outboxSweepMs");
+    KEY_BY_VARIABLE.put("RETRY_BASE_MS", "pipeline.retryBaseMs");
+    KEY_BY_VARIABLE.put("RETRY_MAX_MS", "pipeline.retryMaxMs");
+    KEY_BY_VARIABLE.put("STUCK_AFTER_MS", "pipeline.stuckAfterMs");
+    KEY_BY_VARIABLE.put("STUCK_SWEEP_MS", "pipeline.stuckSweepMs");
+    KEY_BY_VARIABLE.put("MAX_RECOVERIES", "pipeline.maxRecoveries");
+    KEY_BY_VARIABLE.put("SHUTDOWN_GRACE_MS", "pipeline.shutdownGraceMs");
+    KEY_BY_VARIABLE.put("UPDATER_BATCH_SIZE", "updater.batchSize");
+    KEY_BY_VARIABLE.put("UPDATER_BATCH_DELAY_MS", "updater.batchDelayMs");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_BASE_URL", "tasks.searchPrice.baseUrl");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_TIMEOUT_MS", "tasks.searchPrice.timeoutMs");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_RETRIES", "tasks.searchPrice.retries");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_BREAKER_MAX_FAILURES", "tasks.searchPrice.breakerMaxFailures");
+    KEY_BY_VARIABLE.put("SEARCH_PRICE_BREAKER_RESET_MS", "tasks.searchPrice.breakerResetMs");
+    KEY_BY_VARIABLE.put("METRICS_PORT", "metrics.port");
+    KEY_BY_VARIABLE.put("KAFKA_LAG_INTERVAL_MS", "metrics.kafkaLagIntervalMs");
   }
 
   private EnvironmentMapping() {}

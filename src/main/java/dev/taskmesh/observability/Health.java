@@ -36,6 +36,7 @@ public final class Health {
             .map(cluster -> new JsonObject().put("bootstrapServers", kafkaBootstrapServers).put("brokers", cluster.getNodes().size()))))
         .register("mongo", CHECK_TIMEOUT_MS * 2, check(() -> mongo.runCommand("ping", new JsonObject().put("ping", 1))
             .map(reply -> new JsonObject().put("ping", "ok"))));
+    ElasticsearchHealth.register(ready, vertx, CHECK_TIMEOUT_MS);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
     return admin;

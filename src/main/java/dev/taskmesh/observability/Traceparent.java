@@ -22,6 +22,22 @@ public record Traceparent(String traceId, String spanId, String flags) {
     return new Traceparent(randomHex(16), newSpanId(), "01");
   }
 
+  /** The header as sent, when valid (trace and span kept as they are). */
+  public static java.util.Optional<Traceparent> parse(String header) {
+    if (header != null) {
+      var matcher = FORMAT.matcher(header.trim());
+      if (matcher.matches() && !matcher.group(1).equals(INVALID_TRACE) && !matcher.group(2).equals(INVALID_SPAN)) {
+        return java.util.Optional.of(new Traceparent(matcher.group(1), matcher.group(2), matcher.group(3)));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** A new span of the same trace (this span becomes the parent). */
+  public Traceparent child() {
+    return new Traceparent(traceId, newSpanId(), flags);
+  }
+
   /** A new span of the given trace, e.g. for a message published on behalf of a stored run. */
   public static Traceparent childOf(String traceId) {
     return new Traceparent(traceId, newSpanId(), "01");

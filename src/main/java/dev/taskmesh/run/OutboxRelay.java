@@ -1,9 +1,14 @@
 package dev.taskmesh.run;
 
+import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.observability.Traceparent;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * calls {@link #publish} right after the insert (the fast path); {@link #sweep} republishes whatever
  * a crash or a broker outage left behind. A run may be published twice (crash after the send,
  * before the marker is cleared); everything downstream is idempotent by run id and attempt.
+ * Markers of runs acknowledged together are cleared in one bulk write. One relay per verticle
+ * instance: it is used from that verticle's context only.
  */
 public final class OutboxRelay {
 
@@ -22,6 +29,8 @@ public final class OutboxRelay {
   private final RunRepository runs;
   private final KafkaPublisher publisher;
   private final String topic;
+  private List<Run> toMark = new ArrayList<>();
+  private List<Promise<Void>> marked = new ArrayList<>();
 
   public OutboxRelay(RunRepository runs, KafkaPublisher publisher, String topic) {
     this.runs = runs;
@@ -32,7 +41,31 @@ public final class OutboxRelay {
   public Future<Void> publish(Run run) {
     String traceparent = run.traceId() == null ? null : Traceparent.childOf(run.traceId()).header();
     return publisher.send(topic, run.id(), RunCommand.of(run).toJson(), traceparent)
-        .compose(v -> runs.markPublished(run));
+        .onSuccess(v -> PipelineTelemetry.published(run.id(), run.traceId()))
+        .compose(v -> markPublished(run));
+  }
+
+  private Future<Void> markPublished(Run run) {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      return runs.markPublished(run);
+    }
+    Promise<Void> done = Promise.promise();
+    toMark.add(run);
+    marked.add(done);
+    if (toMark.size() == 1) {
+      // Acknowledgements of one producer batch arrive together: clear their markers in one write.
+      context.runOnContext(v -> flushMarks());
+    }
+    return done.future();
+  }
+
+  private void flushMarks() {
+    List<Run> batch = toMark;
+    List<Promise<Void>> promises = marked;
+    toMark = new ArrayList<>();
+    marked = new ArrayList<>();
+    runs.markPublished(batch).onComplete(result -> promises.forEach(p -> p.handle(result)));
   }
 
   /** Publishes runs accepted before {@code acceptedBefore} and still unpublished; returns how many. */

@@ -31,6 +31,11 @@ public record Run(
     return new Run(id, taskId, type, RunStatus.QUEUED, 1, maxAttempts, input, null, null, launchedBy, now, null, null, traceId, true);
   }
 
+  /** The same run with its outbox marker cleared (published by other means, e.g. a replay). */
+  public Run withoutOutbox() {
+    return new Run(id, taskId, type, status, attempt, maxAttempts, input, result, error, launchedBy, createdAt, startedAt, finishedAt, traceId, false);
+  }
+
   public JsonObject toDocument() {
     return new JsonObject()
         .put("_id", id)
@@ -50,7 +55,11 @@ public record Run(
         .put("startedAt", MongoDates.toDocument(startedAt))
         .put("finishedAt", MongoDates.toDocument(finishedAt))
         .put("traceId", traceId)
-        .put("outbox", outbox);
+        .put("outbox", outbox)
+        .put("updatedAt", MongoDates.toDocument(createdAt))
+        .put("recoveries", 0)
+        // The audit trail of applied transitions: the ledger checks read it (exactly one terminal entry).
+        .put("transitions", new io.vertx.core.json.JsonArray().add(RunRepository.transition(status, attempt, createdAt, null)));
   }
 
   public static Run fromDocument(JsonObject doc) {

@@ -2,6 +2,7 @@ package dev.taskmesh.run;
 
 import dev.taskmesh.auth.Caller;
 import dev.taskmesh.infra.MongoErrors;
+import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.task.Task;
 import dev.taskmesh.task.TaskHandlers;
 import dev.taskmesh.updater.RunEventWriter;
@@ -25,7 +26,7 @@ public final class RunService {
   private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
 
   /** Workers listen here for {@code {runId, attempt}} to stop a cancelled attempt cooperatively. */
-  public static final String CANCEL_ADDRESS = "runs.cancel";
+  public static final String CANCEL_ADDRESS = RunCancellation.ADDRESS;
 
   private static final int SETTLED_CACHE = 5_000;
 
@@ -93,6 +94,7 @@ public final class RunService {
     }
     Run run = Run.queued(runId, taskId, type, input, maxAttempts, launchedBy, traceId, Instant.now());
     return runs.insert(run).onSuccess(stored -> {
+      PipelineTelemetry.accepted(stored.id(), type, traceId);
       announce(stored, RunStatus.QUEUED);
       publish(stored);
     });

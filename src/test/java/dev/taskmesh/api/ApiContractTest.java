@@ -57,6 +57,8 @@ class ApiContractTest {
     new TaskRoutes(null, TaskHandlers.defaults()).register(operations);
     new RunRoutes(null, null).register(operations);
     new EventStreams(vertx, null, null, 1).register(operations);
+    new RunResultPage(null).register(operations, null);
+    new DeadLetterRoutes(null).register(operations);
     return operations;
   }
 

@@ -38,7 +38,7 @@ class GatewayIT {
   @BeforeAll
   static void start() throws Exception {
     app = InProcessApp.start(Map.of("JWT_SECRET", SECRET, "RATE_LIMIT_PER_MINUTE", "1000", "BODY_LIMIT_BYTES", "4096",
-        "LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", "30"));
+        "LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", "30", "API_INSTANCES", "2", "KAFKA_PARTITIONS", "2", "OUTBOX_SWEEP_MS", "500"));
     api = new ApiClient(app.port());
     admin = api.login(InProcessApp.ADMIN_EMAIL, InProcessApp.ADMIN_PASSWORD);
     aliceId = createUser("alice", "registered").getString("id");

@@ -158,4 +158,36 @@ class ConfigLoaderTest {
   void unrelatedEnvironmentVariablesAreIgnored() {
     assertThat(load(Map.of("PATH", "/usr/bin", "HOME", "/root")).http().port()).isEqualTo(8080);
   }
+
+  @Test
+  void logShippingAndMetricsSettingsAreReadAndValidated() {
+    AppConfig config = load(Map.of("ELASTICSEARCH_URL", "https://es:9200", "ELASTICSEARCH_API_KEY", "a2V5OnNlY3JldA==",
+        "ELASTICSEARCH_INDEX_PREFIX", "tm-logs", "LOG_SHIPPING_QUEUE_CAPACITY", "123", "LOG_SHIPPING_BATCH_SIZE", "45",
+        "LOG_SHIPPING_FLUSH_INTERVAL_MS", "250", "LOG_SHIPPING_SHUTDOWN_TIMEOUT_MS", "1500",
+        "ELASTICSEARCH_REQUIRED_FOR_READINESS", "true", "METRICS_PORT", "9464", "KAFKA_LAG_INTERVAL_MS", "2000"));
+    AppConfig.Elasticsearch es = config.elasticsearch();
+    assertThat(es.apiKey()).contains("a2V5OnNlY3JldA==");
+    assertThat(es.indexPrefix()).isEqualTo("tm-logs");
+    assertThat(es.queueCapacity()).isEqualTo(123);
+    assertThat(es.batchSize()).isEqualTo(45);
+    assertThat(es.flushIntervalMs()).isEqualTo(250);
+    assertThat(es.shutdownTimeoutMs()).isEqualTo(1500);
+    assertThat(es.requiredForReadiness()).isTrue();
+    assertThat(config.metrics().port()).contains(9464);
+    assertThat(config.metrics().kafkaLagIntervalMs()).isEqualTo(2000);
+
+    AppConfig defaults = load(Map.of());
+    assertThat(defaults.elasticsearch().queueCapacity()).isEqualTo(10_000);
+    assertThat(defaults.elasticsearch().requiredForReadiness()).isFalse();
+    assertThat(defaults.metrics().port()).isEmpty();
+
+    assertThatThrownBy(() -> load(Map.of("ELASTICSEARCH_INDEX_PREFIX", "Upper")))
+        .hasMessageContaining("elasticsearch.indexPrefix (ELASTICSEARCH_INDEX_PREFIX) = 'Upper'");
+    assertThatThrownBy(() -> load(Map.of("ELASTICSEARCH_USERNAME", "u", "ELASTICSEARCH_API_KEY", "k")))
+        .hasMessageContaining("elasticsearch.apiKey").hasMessageNotContaining("'k'");
+    assertThatThrownBy(() -> load(Map.of("LOG_SHIPPING_QUEUE_CAPACITY", "0")))
+        .hasMessageContaining("elasticsearch.queueCapacity");
+    assertThatThrownBy(() -> load(Map.of("ELASTICSEARCH_REQUIRED_FOR_READINESS", "maybe")))
+        .hasMessageContaining("expected true or false");
+  }
 }

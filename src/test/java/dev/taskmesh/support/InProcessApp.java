@@ -11,38 +11,42 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
-/** The whole application in this JVM (embedded broker, in-memory store, free port): one per IT class. */
+/** The whole application in the test's JVM (embedded broker, in-memory store, free port): the fast fixture for ITs, one per IT class. */
 public final class InProcessApp implements AutoCloseable {
 
   public static final String ADMIN_EMAIL = "admin@taskmesh.local";
-  public static final String ADMIN_PASSWORD = "admin-password-1";
+  public static final String ADMIN_PASSWORD = "test-password-123";
 
   private final Application application;
-  private final int port;
+  public final int httpPort;
   private final Path dataDir;
 
-  private InProcessApp(Application application, int port, Path dataDir) {
+  private InProcessApp(Application application, int httpPort, Path dataDir) {
     this.application = application;
-    this.port = port;
+    this.httpPort = httpPort;
     this.dataDir = dataDir;
   }
 
-  public static InProcessApp start(Map<String, String> overrides) throws Exception {
-    Path dir = Files.createTempDirectory("taskmesh-it");
+  /** Starts in a new temporary data dir with the given environment variables on top of the test defaults. */
+  public static InProcessApp start(Map<String, String> env) throws Exception {
+    return start(Files.createTempDirectory("taskmesh-it"), env);
+  }
+
+  /** Starts with the given environment variables on top of test defaults (free port, memory store). */
+  public static InProcessApp start(Path dataDir, Map<String, String> env) throws Exception {
     int port = AppProcess.freePort();
-    Map<String, String> env = new HashMap<>(Map.of(
-        "DATA_DIR", dir.toString(),
+    Map<String, String> environment = new HashMap<>(Map.of(
+        "DATA_DIR", dataDir.toString(),
         "HTTP_PORT", Integer.toString(port),
         "HTTP_HOST", "127.0.0.1",
+        "API_INSTANCES", "1",
         "MONGO_EMBEDDED_BACKEND", "memory",
-        "ADMIN_PASSWORD", ADMIN_PASSWORD,
-        "KAFKA_PARTITIONS", "2",
-        "OUTBOX_SWEEP_MS", "500"));
-    env.putAll(overrides);
+        "ADMIN_PASSWORD", ADMIN_PASSWORD));
+    environment.putAll(env);
     Vertx bootstrap = Vertx.vertx();
     AppConfig config;
     try {
-      config = ConfigLoader.load(bootstrap, Optional.empty(), env, new Properties()).await();
+      config = ConfigLoader.load(bootstrap, Optional.empty(), environment, new Properties()).await();
     } finally {
       bootstrap.close().await();
     }
@@ -53,15 +57,51 @@ public final class InProcessApp implements AutoCloseable {
       application.stop();
       throw e;
     }
-    return new InProcessApp(application, port, dir);
+    return new InProcessApp(application, port, dataDir);
+  }
+
+  private String adminToken;
+
+  /** A client logged in as the admin (the API needs a token on every route but login and task types). */
+  public synchronized Http http() {
+    if (adminToken == null) {
+      adminToken = new ApiClient(httpPort).login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    }
+    return new Http(httpPort, adminToken);
+  }
+
+  /**
+   * Creates a task of {@code type} with {@code input} as the admin and launches it, with the given
+   * W3C traceparent (may be null); answers the launch response (202 and the run).
+   */
+  public java.net.http.HttpResponse<String> launchRun(String type, io.vertx.core.json.JsonObject input, String traceparent) throws Exception {
+    Http admin = http();
+    java.net.http.HttpResponse<String> task = admin.postJson("/api/tasks",
+        new io.vertx.core.json.JsonObject().put("title", type + " run").put("type", type).put("input", input));
+    if (task.statusCode() != 201) {
+      throw new AssertionError("task not created: " + task.statusCode() + " " + task.body());
+    }
+    String taskId = new io.vertx.core.json.JsonObject(task.body()).getString("id");
+    java.net.http.HttpRequest.Builder launch = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + httpPort + "/api/tasks/" + taskId + "/runs"))
+        .header("Authorization", "Bearer " + adminToken)
+        .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+    if (traceparent != null) {
+      launch.header("traceparent", traceparent);
+    }
+    return java.net.http.HttpClient.newHttpClient().send(launch.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   public int port() {
-    return port;
+    return httpPort;
   }
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  public AppConfig config() {
+    return application.config();
   }
 
   public Application application() {

@@ -1,5 +1,6 @@
 package dev.taskmesh.task.handler;
 
+import dev.taskmesh.task.Cancellation;
 import dev.taskmesh.task.TaskContext;
 import dev.taskmesh.task.TaskHandler;
 import io.vertx.core.Future;
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 public final class PrimesHandler implements TaskHandler {
 
   static final int MAX_N = 100_000_000;
+  private static final int CHECK_EVERY = 1 << 16;
 
   @Override
   public String type() {
@@ -32,13 +34,20 @@ public final class PrimesHandler implements TaskHandler {
   @Override
   public Future<Object> execute(TaskContext context) {
     int n = Math.min(MAX_N, Math.max(2, context.intInput("n", 100_000)));
-    return context.vertx().executeBlocking(() -> new JsonObject().put("n", n).put("primes", countPrimes(n)), false);
+    return context.vertx().executeBlocking(() -> new JsonObject().put("n", n).put("primes", countPrimes(n, context.cancellation())), false);
   }
 
   static int countPrimes(int n) {
+    return countPrimes(n, new Cancellation());
+  }
+
+  static int countPrimes(int n, Cancellation cancellation) {
     boolean[] composite = new boolean[n + 1];
     int count = 0;
     for (int i = 2; i <= n; i++) {
+      if ((i & (CHECK_EVERY - 1)) == 0) {
+        cancellation.check();
+      }
       if (!composite[i]) {
         count++;
         for (long j = (long) i * i; j <= n; j += i) {

@@ -5,6 +5,7 @@ import dev.taskmesh.task.TaskHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CancellationException;
 
 /** Simulated I/O latency on a non-blocking timer; with {@code {}} it returns at once (the trivial type). */
 public final class SleepHandler implements TaskHandler {
@@ -38,7 +39,12 @@ public final class SleepHandler implements TaskHandler {
       return Future.succeededFuture(result);
     }
     Promise<Object> promise = Promise.promise();
-    context.vertx().setTimer(millis, id -> promise.complete(result));
+    long timer = context.vertx().setTimer(millis, id -> promise.tryComplete(result));
+    // The sleep is the cooperative checkpoint: a cancel ends it at once.
+    context.onCancel().onSuccess(v -> {
+      context.vertx().cancelTimer(timer);
+      promise.tryFail(new CancellationException(context.cancellation().reason()));
+    });
     return promise.future();
   }
 }

@@ -1,0 +1,76 @@
+package dev.taskmesh.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Blocking calls for setup and checks (login, tasks, run lists); the measured load goes through LoadGenerator. */
+public final class ApiClient {
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String baseUrl;
+  private String token;
+
+  public ApiClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  public ApiClient login(String email, String password) throws Exception {
+    JsonObject body = send("POST", "/api/auth/login", new JsonObject().put("email", email).put("password", password), 200);
+    token = body.getString("token");
+    return this;
+  }
+
+  public Map<String, String> authHeaders() {
+    return Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json");
+  }
+
+  public String createTask(String title, String type, JsonObject input) throws Exception {
+    JsonObject task = new JsonObject().put("title", title).put("description", "benchmark").put("type", type)
+        .put("input", input).put("priority", "medium");
+    return send("POST", "/api/tasks", task, 201).getString("id");
+  }
+
+  public String launch(String taskId) throws Exception {
+    return send("POST", "/api/tasks/" + taskId + "/runs", new JsonObject(), 202).getString("id");
+  }
+
+  /** How many runs of the task are in the given status (the list's {@code total}). */
+  public long countRuns(String taskId, String status) throws Exception {
+    return send("GET", "/api/runs?taskId=" + taskId + "&status=" + status + "&size=1", null, 200).getLong("total");
+  }
+
+  /** Every run of the task, page by page. */
+  public List<JsonObject> listRuns(String taskId) throws Exception {
+    List<JsonObject> runs = new ArrayList<>();
+    for (int page = 0; ; page++) {
+      JsonObject body = send("GET", "/api/runs?taskId=" + taskId + "&size=100&page=" + page, null, 200);
+      JsonArray items = body.getJsonArray("items");
+      items.forEach(item -> runs.add((JsonObject) item));
+      if (items.isEmpty() || runs.size() >= body.getLong("total")) {
+        return runs;
+      }
+    }
+  }
+
+  private JsonObject send(String method, String path, JsonObject body, int expected) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
+        .header("Content-Type", "application/json");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != expected) {
+      throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return new JsonObject(response.body());
+  }
+}

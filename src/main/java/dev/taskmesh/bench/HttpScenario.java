@@ -1,0 +1,98 @@
+package dev.taskmesh.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway against a bare Vert.x hello endpoint, in the same run: baseline and candidate phases
+ * interleaved (A B A B …), each quoted as the median ratio over the pairs. Saturation uses closed
+ * loops (req/s); latency is quoted from open loops at 50% of each endpoint's own maximum.
+ */
+public final class HttpScenario {
+
+  private HttpScenario() {}
+
+  public static JsonObject run(BenchOptions options, SystemUnderTest sut, Vertx vertx) throws Exception {
+    Progress progress = new Progress("http");
+    ApiClient api = new ApiClient(sut.baseUrl()).login(options.email(), options.password());
+    String taskId = api.createTask("bench http", "sleep", new JsonObject());
+    String runId = api.launch(taskId);
+    Map<String, String> auth = api.authHeaders();
+
+    int helloPort = SystemUnderTest.freePort();
+    List<String> command = new ArrayList<>();
+    options.serverCpus().ifPresent(cpus -> command.addAll(List.of("taskset", "-c", cpus)));
+    command.addAll(List.of(SystemUnderTest.javaBinary(), "-cp", SystemUnderTest.ownJar(), HelloServer.class.getName(), Integer.toString(helloPort), "2"));
+    Process hello = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try (LoadGenerator helloLoad = new LoadGenerator(vertx, "http://127.0.0.1:" + helloPort, options.connections());
+        LoadGenerator apiLoad = new LoadGenerator(vertx, sut.baseUrl(), options.connections())) {
+      awaitHello(helloLoad);
+      Map<String, LoadGenerator.Request> candidates = new LinkedHashMap<>();
+      candidates.put("GET /api/runs/{id}", LoadGenerator.Request.get("/api/runs/" + runId, auth));
+      candidates.put("GET /api/runs?status=COMPLETED&size=20", LoadGenerator.Request.get("/api/runs?status=COMPLETED&size=20", auth));
+      candidates.put("POST /api/tasks/{id}/runs", new LoadGenerator.Request(HttpMethod.POST, "/api/tasks/" + taskId + "/runs", auth,
+          Buffer.buffer("{}"), 202, body -> { }));
+      LoadGenerator.Request baseline = LoadGenerator.Request.get("/hello", Map.of());
+
+      progress.show("warming up");
+      helloLoad.closedLoop("warmup", baseline, options.connections(), options.warmupSeconds(), Long.MAX_VALUE);
+      for (var candidate : candidates.entrySet()) {
+        apiLoad.closedLoop("warmup", candidate.getValue(), options.connections(), options.warmupSeconds(), Long.MAX_VALUE);
+      }
+
+      JsonArray results = new JsonArray();
+      Map<String, Double> helloMax = new LinkedHashMap<>();
+      for (var candidate : candidates.entrySet()) {
+        List<Double> base = new ArrayList<>();
+        List<Double> cand = new ArrayList<>();
+        List<Double> candP50 = new ArrayList<>();
+        for (int pair = 1; pair <= options.pairs(); pair++) {
+          progress.show(candidate.getKey() + ": pair " + pair + "/" + options.pairs() + " baseline");
+          base.add(helloLoad.closedLoop("hello", baseline, options.connections(), options.seconds(), Long.MAX_VALUE).perSecond());
+          progress.show(candidate.getKey() + ": pair " + pair + "/" + options.pairs() + " candidate");
+          LoadResult measured = apiLoad.closedLoop(candidate.getKey(), candidate.getValue(), options.connections(), options.seconds(), Long.MAX_VALUE);
+          cand.add(measured.perSecond());
+          candP50.add(measured.latency().p50());
+        }
+        Summary candidateRate = Summary.of(cand);
+        helloMax.put(candidate.getKey(), Summary.of(base).median());
+        progress.show(candidate.getKey() + ": open loop at 50% of its maximum");
+        double rate = Math.max(1, candidateRate.median() / 2);
+        LoadResult open = apiLoad.openLoop(candidate.getKey(), candidate.getValue(), rate, options.seconds());
+        results.add(new JsonObject()
+            .put("endpoint", candidate.getKey())
+            .put("baselineReqPerSec", Summary.of(base).toJson())
+            .put("reqPerSec", candidateRate.toJson())
+            .put("ratioToBaseline", Summary.ratios(cand, base).toJson())
+            .put("saturatedP50Ms", Summary.of(candP50).toJson())
+            .put("openLoop", new JsonObject().put("ratePerSec", rate).put("errors", open.errors()).put("latency", open.latency().toJson())));
+      }
+      double baselineMax = Summary.of(new ArrayList<>(helloMax.values())).median();
+      LoadResult helloOpen = helloLoad.openLoop("hello", baseline, baselineMax / 2, options.seconds());
+      progress.done("done");
+      return new JsonObject().put("scenario", "http").put("pairs", options.pairs()).put("seconds", options.seconds())
+          .put("connections", options.connections()).put("candidates", results)
+          .put("baseline", new JsonObject().put("reqPerSec", baselineMax)
+              .put("openLoop", new JsonObject().put("ratePerSec", baselineMax / 2).put("latency", helloOpen.latency().toJson())));
+    } finally {
+      hello.destroy();
+    }
+  }
+
+  private static void awaitHello(LoadGenerator hello) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      if (hello.closedLoop("probe", LoadGenerator.Request.get("/hello", Map.of()), 1, 1, 1).ok() == 1) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("hello server did not start");
+  }
+}

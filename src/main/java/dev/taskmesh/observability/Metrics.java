@@ -1,0 +1,109 @@
+package dev.taskmesh.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.WeakHashMap;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+
+/**
+ * The application's own meters, registered in the Prometheus registry Vert.x creates (so they are
+ * scraped from the same {@code /metrics}). Names as Prometheus shows them; docs/observability.md
+ * lists every one. Meters are looked up per call (a map lookup) rather than cached, because tests
+ * start and stop several Vert.x instances, each with a fresh registry, in one JVM.
+ */
+public final class Metrics {
+
+  public static final String RUNS_STATUS = "taskmesh.runs.status";           // taskmesh_runs_status_total{status}
+  public static final String TASK_DURATION = "taskmesh.task.duration";       // taskmesh_task_duration_seconds{type,outcome}
+  public static final String TASK_RETRIES = "taskmesh.task.retries";         // taskmesh_task_retries_total{type}
+  public static final String DEAD_LETTERS = "taskmesh.dead.letters";         // taskmesh_dead_letters_total{reason}
+  public static final String OUTBOX_BACKLOG = "taskmesh.outbox.backlog";     // taskmesh_outbox_backlog
+  public static final String CONSUMER_LAG = "taskmesh.kafka.consumer.lag";   // taskmesh_kafka_consumer_lag{group,topic,partition}
+
+  private static final MeterRegistry NONE = new CompositeMeterRegistry();
+  private static final Map<MeterRegistry, Boolean> FILTERED = new WeakHashMap<>();
+  private static final Duration[] DURATION_BUCKETS = {
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+      Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5)};
+
+  private Metrics() {}
+
+  /** Vert.x's Prometheus registry, or a registry that records nothing when metrics are off. */
+  public static MeterRegistry registry() {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    return registry == null ? NONE : registry;
+  }
+
+  public static void runStatus(String status) {
+    runStatusCounter(registry(), status).increment();
+  }
+
+  public static void taskFinished(String type, String outcome, Duration duration) {
+    taskTimer(registry(), type, outcome).record(duration);
+  }
+
+  public static void retry(String type) {
+    Counter.builder(TASK_RETRIES).description("Failed attempts followed by another attempt").tag("type", type)
+        .register(registry()).increment();
+  }
+
+  public static void deadLetter(String reason) {
+    deadLetterCounter(registry(), reason).increment();
+  }
+
+  /**
+   * Creates the meters at zero for every known label value, so dashboards and {@code rate()} see
+   * a series before the first event (a counter that appears only at its first increment loses it).
+   */
+  public static void preRegister(Collection<String> statuses, Collection<String> taskTypes) {
+    MeterRegistry registry = registry();
+    synchronized (FILTERED) {
+      if (FILTERED.put(registry, Boolean.TRUE) == null) {
+        // Vert.x's publishQuantiles turns on ~70 fine-grained buckets for every timer; ours keep their 14 explicit ones.
+        registry.config().meterFilter(new MeterFilter() {
+          @Override
+          public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+            return id.getName().startsWith("taskmesh.")
+                ? DistributionStatisticConfig.builder().percentilesHistogram(false).build().merge(config)
+                : config;
+          }
+        });
+      }
+    }
+    statuses.forEach(status -> runStatusCounter(registry, status));
+    for (String type : taskTypes) {
+      for (String outcome : new String[] {"completed", "failed", "timeout"}) {
+        taskTimer(registry, type, outcome);
+      }
+      Counter.builder(TASK_RETRIES).description("Failed attempts followed by another attempt").tag("type", type).register(registry);
+    }
+    for (String reason : new String[] {"exhausted", "poison"}) {
+      deadLetterCounter(registry, reason);
+    }
+  }
+
+  private static Counter runStatusCounter(MeterRegistry registry, String status) {
+    return Counter.builder(RUNS_STATUS).description("Run status changes written by the updater").tag("status", status).register(registry);
+  }
+
+  private static Counter deadLetterCounter(MeterRegistry registry, String reason) {
+    return Counter.builder(DEAD_LETTERS).description("Messages parked on the dead-letter topic (exhausted: out of attempts; poison: unreadable)")
+        .tag("reason", reason).register(registry);
+  }
+
+  private static Timer taskTimer(MeterRegistry registry, String type, String outcome) {
+    return Timer.builder(TASK_DURATION).description("Duration of one attempt of a task handler")
+        .tags("type", type, "outcome", outcome)
+        .serviceLevelObjectives(DURATION_BUCKETS)
+        .register(registry);
+  }
+}
