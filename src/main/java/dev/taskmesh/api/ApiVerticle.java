@@ -92,7 +92,9 @@ public final class ApiVerticle extends VerticleBase {
       server = vertx.createHttpServer(new HttpServerOptions()
           .setHost(config.http().host())
           .setPort(config.http().port())
-          .setMaxHeaderSize(MAX_HEADER_BYTES));
+          .setMaxHeaderSize(MAX_HEADER_BYTES)
+          // The same room for clients that upgrade to h2c (Java's HttpClient does by default).
+          .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxHeaderListSize(MAX_HEADER_BYTES)));
       return server.requestHandler(router).listen();
     });
   }

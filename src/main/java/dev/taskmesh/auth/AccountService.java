@@ -114,7 +114,7 @@ public final class AccountService {
           Instant now = Instant.now();
           return accounts.update(current.id(), set, now).onSuccess(updated -> {
             if (hash != null || (role != null && role != current.role())) {
-              tokens.revoke(current.id(), now.getEpochSecond());
+              tokens.revoke(current.id(), now.toEpochMilli());
             }
           });
         });
@@ -123,7 +123,7 @@ public final class AccountService {
   public Future<Boolean> delete(String id) {
     return accounts.delete(id).onSuccess(deleted -> {
       if (deleted) {
-        tokens.revoke(id, Instant.now().getEpochSecond() + 1);
+        tokens.revoke(id, Instant.now().toEpochMilli() + 1);
       }
     });
   }

@@ -38,7 +38,7 @@ public final class TokenService implements JWTAuth {
   private final JWTAuth local;
   private final JWTOptions issueOptions;
   private final OidcVerifier oidc;
-  // user id -> epoch second before which their tokens no longer count (role change, password change, deletion)
+  // user id -> epoch millisecond before which their tokens no longer count (role change, password change, deletion)
   private final Map<String, Long> revokedBefore = new ConcurrentHashMap<>();
 
   public TokenService(Vertx vertx, TokenKeys keys, AppConfig.Auth config, OidcVerifier oidc) {
@@ -67,16 +67,24 @@ public final class TokenService implements JWTAuth {
   /** A signed token for a local account. */
   public IssuedToken issue(String userId, String email, Role role) {
     long now = Instant.now().getEpochSecond();
-    JsonObject claims = new JsonObject().put("sub", userId).put("email", email).put("role", role.label()).put("iat", now);
+    // "iam": issued-at in milliseconds, so a revocation in the same second as a login tells them apart.
+    JsonObject claims = new JsonObject().put("sub", userId).put("email", email).put("role", role.label()).put("iat", now)
+        .put("iam", System.currentTimeMillis());
     String token = local.generateToken(claims, issueOptions);
     return new IssuedToken(token, Instant.ofEpochSecond(now + config.tokenTtlMinutes() * 60L));
   }
 
   public record IssuedToken(String token, Instant expiresAt) {}
 
-  /** Tokens of this user issued before now stop working (their role, password or existence changed). */
-  public void revoke(String userId, long epochSecond) {
-    revokedBefore.merge(userId, epochSecond, Math::max);
+  /** Tokens of this user issued before {@code epochMillis} stop working (their role, password or existence changed). */
+  public void revoke(String userId, long epochMillis) {
+    revokedBefore.merge(userId, epochMillis, Math::max);
+  }
+
+  /** Issued-at in milliseconds: our own claim when present, else {@code iat}. */
+  static long issuedAtMillis(JsonObject claims) {
+    Object millis = claims.getValue("iam");
+    return millis instanceof Number n ? n.longValue() : claims.getLong("iat", 0L) * 1000;
   }
 
   /** Every refusal, whatever broke inside the verifier (e.g. a claim of the wrong type), is a 401, never a 500. */
@@ -127,12 +135,12 @@ public final class TokenService implements JWTAuth {
     if (verified.size() >= VERIFIED_CACHE) {
       verified.clear();
     }
-    verified.put(token, new Verified(user, c, exp.longValue(), claims.getLong("iat", 0L)));
+    verified.put(token, new Verified(user, c, exp.longValue(), issuedAtMillis(claims)));
   }
 
-  private boolean revokedFor(String userId, long iat) {
+  private boolean revokedFor(String userId, long issuedAtMillis) {
     Long revoked = revokedBefore.get(userId);
-    return revoked != null && iat < revoked;
+    return revoked != null && issuedAtMillis < revoked;
   }
 
   private Future<User> verify(Credentials credentials) {
@@ -177,7 +185,7 @@ public final class TokenService implements JWTAuth {
     if (sub == null || role == null) {
       return fail("token without subject or role");
     }
-    if (revokedFor(sub, claims.getLong("iat", 0L))) {
+    if (revokedFor(sub, issuedAtMillis(claims))) {
       return fail("token revoked");
     }
     Caller.attach(user, new Caller(sub, claims.getString("email"), role));

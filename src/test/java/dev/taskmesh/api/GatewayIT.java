@@ -221,16 +221,17 @@ class GatewayIT {
   @Test
   void aDeadRunIsRetriedOthersAreRefused() {
     JsonObject task = createTask(alice, "primes", new JsonObject().put("n", 100));
-    String id = launch(alice, task.getString("id")).getString("id");
-    api.await("/api/runs/" + id, alice, r -> r.getString("status").equals("COMPLETED"), DONE);
-    Response refused = api.post("/api/runs/" + id + "/retry", alice, null);
+    String completedId = launch(alice, task.getString("id")).getString("id");
+    api.await("/api/runs/" + completedId, alice, r -> r.getString("status").equals("COMPLETED"), DONE);
+    Response refused = api.post("/api/runs/" + completedId + "/retry", alice, null);
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.json().getString("detail")).contains("Only a DEAD run");
-    // No offline task type dies on demand: make this one DEAD as the worker would after its last attempt.
-    var mongo = Mongo.client(app.vertx(), app.application().config());
-    mongo.updateCollection(RunRepository.COLLECTION, new JsonObject().put("_id", id),
-        new JsonObject().put("$set", new JsonObject().put("status", "DEAD").put("seq", 3 * 16 + 5).put("attempt", 3).put("final", true)
-            .put("error", "boom"))).await();
+    // No offline task type dies on demand: store a run as the worker leaves it after its last attempt.
+    String id = UUID.randomUUID().toString();
+    Instant now = Instant.now();
+    new RunRepository(Mongo.client(app.vertx(), app.application().config())).insert(new dev.taskmesh.run.Run(id, task.getString("id"), "primes",
+        dev.taskmesh.run.RunStatus.DEAD, 3, 3, new JsonObject().put("n", 100), null, "boom", aliceId, now, now, now, null, false)).await();
+    assertThat(api.post("/api/runs/" + id + "/retry", bob, null).status()).isEqualTo(404);
     Response retried = api.post("/api/runs/" + id + "/retry", alice, null);
     assertThat(retried.status()).as(retried.toString()).isEqualTo(202);
     assertThat(retried.json().getString("status")).isEqualTo("QUEUED");
@@ -238,6 +239,7 @@ class GatewayIT {
     JsonObject done = api.await("/api/runs/" + id, alice, r -> r.getString("status").equals("COMPLETED"), DONE);
     assertThat(done.getInteger("attempt")).isEqualTo(4);
     assertThat(done.getString("error")).isNull();
+    assertThat(api.post("/api/runs/" + id + "/retry", alice, null).status()).isEqualTo(409);
   }
 
   @Test
@@ -300,6 +302,8 @@ class GatewayIT {
     assertThat(api.post("/api/tasks/launch/" + taskId, bob, null).status()).isEqualTo(404);
     assertThat(api.get("/api/tasks/" + taskId + "/runs", bob).status()).isEqualTo(404);
     assertThat(api.get("/api/runs/" + runId, bob).status()).isEqualTo(404);
+    assertThat(api.get("/api/runs/" + runId + "/result", bob).status()).isEqualTo(404);
+    assertThat(api.get("/api/runs/" + runId + "/result", alice).status()).isEqualTo(200);
     assertThat(api.post("/api/runs/" + runId + "/cancel", bob, null).status()).isEqualTo(404);
     assertThat(api.post("/api/runs/" + runId + "/retry", bob, null).status()).isEqualTo(404);
     try (ApiClient.EventStream stream = api.stream("/api/runs/" + runId + "/events", bob)) {
@@ -492,6 +496,10 @@ class GatewayIT {
     String bobId = api.get("/api/users/me", bob).json().getString("id");
     assertThat(api.delete("/api/users/" + bobId, alice).status()).isEqualTo(403);
     assertThat(api.patch("/api/users/" + aliceId, alice, new JsonObject().put("role", "admin")).status()).isEqualTo(403);
+    assertThat(api.get("/api/admin/dead-letters", alice).status()).isEqualTo(403);
+    assertThat(api.post("/api/admin/dead-letters/replay", alice, null).status()).isEqualTo(403);
+    assertThat(api.post("/api/admin/dead-letters/" + UUID.randomUUID() + "/replay", alice, null).status()).isEqualTo(403);
+    assertThat(api.get("/api/admin/dead-letters?size=5", admin).status()).isEqualTo(200);
     // Someone else's account is not even visible.
     assertThat(api.get("/api/users/" + bobId, alice).status()).isEqualTo(404);
     assertThat(api.get("/api/users/me", bob).status()).isEqualTo(200);
