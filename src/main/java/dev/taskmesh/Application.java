@@ -91,7 +91,9 @@ public final class Application {
     config = configured.withEndpoints(kafkaAddress, mongoUri);
     KafkaTopics.ensure(kafkaAddress, config.kafka().topics().withPartitions(config.kafka().partitions()), config.kafka().connectTimeoutMs());
 
-    vertx = Vertx.builder().with(vertxOptions()).build();
+    vertx = Vertx.builder().with(vertxOptions())
+        .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(dev.taskmesh.observability.Metrics.newRegistry()))
+        .build();
     MongoProbe.await(vertx, Mongo.clientConfig(config), config.mongo().connectTimeoutMs());
     Optional<AdminBootstrap.Outcome> admin = Optional.empty();
     if (config.runs(Role.API)) {
@@ -194,9 +196,9 @@ public final class Application {
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        // route templates (not raw paths) label HTTP metrics; histogram buckets give latency percentiles
+        // route templates (not raw paths) label HTTP metrics; Metrics.newRegistry() decides which meters get buckets
         .addLabels(Label.HTTP_ROUTE)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
   }
 
   private static Path prepareDataDir(Path dataDir) {

@@ -37,7 +37,8 @@ public record AppConfig(
 
   public record Http(String host, int port, int instances) {}
 
-  public record Worker(int instances, int concurrency) {}
+  /** {@code cpuThreads}: threads of each instance's own executor for CPU-bound handlers. */
+  public record Worker(int instances, int concurrency, int cpuThreads) {}
 
   /** {@code batchSize} events at most per store round trip; a batch waits at most {@code batchDelayMs} to fill. */
   public record Updater(int instances, int batchSize, long batchDelayMs) {}

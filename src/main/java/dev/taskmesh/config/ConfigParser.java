@@ -61,7 +61,7 @@ public final class ConfigParser {
         roles,
         Path.of(text("dataDir")),
         new AppConfig.Http(text("http.host"), port("http.port"), integer("http.instances", 1, 64)),
-        new AppConfig.Worker(integer("worker.instances", 1, 64), integer("worker.concurrency", 1, 10_000)),
+        new AppConfig.Worker(integer("worker.instances", 1, 64), integer("worker.concurrency", 1, 10_000), integer("worker.cpuThreads", 1, 64)),
         new AppConfig.Updater(integer("updater.instances", 1, 64), integer("updater.batchSize", 1, 10_000),
             integer("updater.batchDelayMs", 0, 10_000)),
         kafka,

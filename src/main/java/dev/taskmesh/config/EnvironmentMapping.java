@@ -22,6 +22,7 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("API_INSTANCES", "http.instances");
     KEY_BY_VARIABLE.put("WORKER_INSTANCES", "worker.instances");
     KEY_BY_VARIABLE.put("WORKER_CONCURRENCY", "worker.concurrency");
+    KEY_BY_VARIABLE.put("WORKER_CPU_THREADS", "worker.cpuThreads");
     KEY_BY_VARIABLE.put("UPDATER_INSTANCES", "updater.instances");
     KEY_BY_VARIABLE.put("KAFKA_BOOTSTRAP_SERVERS", "kafka.bootstrapServers");
     KEY_BY_VARIABLE.put("KAFKA_EMBEDDED_HOST", "kafka.embeddedHost");

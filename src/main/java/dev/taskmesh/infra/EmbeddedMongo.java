@@ -2,8 +2,7 @@ package dev.taskmesh.infra;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.taskmesh.infra.store.StoreBackends;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -30,7 +29,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   /** Starts on {@code host:port} (port 0 picks a free one), persisting to {@code dataDir/mongo} unless in memory. */
   public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory) {
-    MongoBackend backend = inMemory ? new MemoryBackend() : new H2Backend(storeFile(dataDir).toString());
+    MongoBackend backend = inMemory ? StoreBackends.memory() : StoreBackends.h2(storeFile(dataDir).toString());
     MongoServer server = new MongoServer(backend);
     try {
       server.bind(new InetSocketAddress(host, port));

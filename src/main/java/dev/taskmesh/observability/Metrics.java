@@ -2,6 +2,8 @@ package dev.taskmesh.observability;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -29,7 +31,9 @@ public final class Metrics {
   public static final String CONSUMER_LAG = "taskmesh.kafka.consumer.lag";   // taskmesh_kafka_consumer_lag{group,topic,partition}
 
   private static final MeterRegistry NONE = new CompositeMeterRegistry();
-  private static final Map<MeterRegistry, Boolean> FILTERED = new WeakHashMap<>();
+  /** The one Vert.x meter whose percentile histogram is kept. */
+  static final String HTTP_SERVER_LATENCY = "vertx.http.server.response.time";
+
   private static final Duration[] DURATION_BUCKETS = {
       Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
       Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
@@ -61,24 +65,30 @@ public final class Metrics {
   }
 
   /**
+   * The Prometheus registry handed to Vert.x at creation, so its filter applies to every meter,
+   * including those Vert.x creates at start. Vert.x's publishQuantiles would give ~70 buckets to every
+   * timer and size summary, times every route and status: megabytes a scrape. Instead only HTTP server
+   * latency gets a percentile histogram (p99 panels); ours have explicit buckets; the rest count/sum/max.
+   */
+  public static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        return id.getName().equals(HTTP_SERVER_LATENCY)
+            ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+            : config;
+      }
+    });
+    return registry;
+  }
+
+  /**
    * Creates the meters at zero for every known label value, so dashboards and {@code rate()} see
    * a series before the first event (a counter that appears only at its first increment loses it).
    */
   public static void preRegister(Collection<String> statuses, Collection<String> taskTypes) {
     MeterRegistry registry = registry();
-    synchronized (FILTERED) {
-      if (FILTERED.put(registry, Boolean.TRUE) == null) {
-        // Vert.x's publishQuantiles turns on ~70 fine-grained buckets for every timer; ours keep their 14 explicit ones.
-        registry.config().meterFilter(new MeterFilter() {
-          @Override
-          public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-            return id.getName().startsWith("taskmesh.")
-                ? DistributionStatisticConfig.builder().percentilesHistogram(false).build().merge(config)
-                : config;
-          }
-        });
-      }
-    }
     statuses.forEach(status -> runStatusCounter(registry, status));
     for (String type : taskTypes) {
       for (String outcome : new String[] {"completed", "failed", "timeout"}) {

@@ -2,16 +2,29 @@ package dev.taskmesh.task;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.Callable;
 import io.vertx.core.json.JsonObject;
 
 /**
  * What a handler gets for one attempt. Long handlers call {@link #checkCancelled()} (or look at
  * {@link #isCancelled()}) at their checkpoints: a cancelled run stops at its next check.
+ * CPU-heavy work goes through {@link #compute}: it runs on the worker instance's own executor, so
+ * CPU parallelism grows with worker instances ({@code worker.instances × worker.cpuThreads}).
  */
-public record TaskContext(Vertx vertx, String runId, int attempt, JsonObject input, Cancellation cancellation) {
+public record TaskContext(Vertx vertx, String runId, int attempt, JsonObject input, Cancellation cancellation, WorkerExecutor cpu) {
 
   public TaskContext(Vertx vertx, String runId, int attempt, JsonObject input) {
-    this(vertx, runId, attempt, input, new Cancellation());
+    this(vertx, runId, attempt, input, new Cancellation(), null);
+  }
+
+  public TaskContext(Vertx vertx, String runId, int attempt, JsonObject input, Cancellation cancellation) {
+    this(vertx, runId, attempt, input, cancellation, null);
+  }
+
+  /** Runs CPU-bound work off the event loop, on this worker instance's executor (Vert.x's pool when there is none). */
+  public <T> Future<T> compute(Callable<T> work) {
+    return cpu == null ? vertx.executeBlocking(work, false) : cpu.executeBlocking(work, false);
   }
 
   public boolean isCancelled() {

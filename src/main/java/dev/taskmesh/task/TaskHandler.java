@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * The code for one task type. Adding a type is writing one of these and registering it in
  * {@link TaskHandlers#defaults}. A handler never blocks the event loop: CPU-heavy work goes through
- * {@code context.vertx().executeBlocking(...)}.
+ * {@code context.compute(...)}.
  */
 public interface TaskHandler {
 

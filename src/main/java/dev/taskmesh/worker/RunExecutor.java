@@ -15,6 +15,7 @@ import dev.taskmesh.task.TaskHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Optional;
@@ -55,10 +56,12 @@ public final class RunExecutor {
   private final AppConfig.Pipeline pipeline;
   private final RunRepository runs;
   private final InFlightRuns inFlight;
+  private final WorkerExecutor cpu;
   private long lookupsPausedUntil;
 
   RunExecutor(Vertx vertx, TaskHandlers handlers, KafkaPublisher publisher, AppConfig.Topics topics, AppConfig.Pipeline pipeline,
-      RunRepository runs, InFlightRuns inFlight) {
+      RunRepository runs, InFlightRuns inFlight, WorkerExecutor cpu) {
+    this.cpu = cpu;
     this.vertx = vertx;
     this.handlers = handlers;
     this.publisher = publisher;
@@ -113,7 +116,7 @@ public final class RunExecutor {
     PipelineTelemetry.attemptStarted(command.runId(), command.type(), command.attempt());
     Future<Object> outcome;
     try {
-      outcome = handler.execute(new TaskContext(vertx, command.runId(), command.attempt(), command.input(), cancellation))
+      outcome = handler.execute(new TaskContext(vertx, command.runId(), command.attempt(), command.input(), cancellation, cpu))
           .timeout(handler.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);

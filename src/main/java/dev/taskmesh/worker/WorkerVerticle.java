@@ -37,6 +37,7 @@ public final class WorkerVerticle extends VerticleBase {
   private MessageConsumer<String> commands;
   private MessageConsumer<JsonObject> cancels;
   private KafkaPublisher publisher;
+  private io.vertx.core.WorkerExecutor cpu;
   private RunRepository runs;
   private long cancelTimer;
   private boolean stopping;
@@ -56,7 +57,9 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() {
     publisher = new KafkaPublisher(vertx, "taskmesh-worker", config.kafka().bootstrapServers().orElseThrow());
     runs = new RunRepository(Mongo.client(vertx, config));
-    RunExecutor executor = new RunExecutor(vertx, handlers, publisher, config.kafka().topics(), config.pipeline(), runs, inFlight);
+    // Each instance has its own CPU executor: CPU-bound handlers then scale with worker instances.
+    cpu = vertx.createSharedWorkerExecutor("taskmesh-cpu-" + deploymentID() + "-" + System.identityHashCode(this), config.worker().cpuThreads());
+    RunExecutor executor = new RunExecutor(vertx, handlers, publisher, config.kafka().topics(), config.pipeline(), runs, inFlight, cpu);
     commands = vertx.eventBus().consumer(ADDRESS, message -> {
       if (stopping) {
         message.fail(503, "worker stopping");
@@ -100,7 +103,7 @@ public final class WorkerVerticle extends VerticleBase {
       LOG.info("Worker stopping: handing back {} run(s) in flight", handedBack);
     }
     inFlight.abandonAll();
-    return Future.join(commands.unregister(), cancels.unregister()).eventually(publisher::close);
+    return Future.join(commands.unregister(), cancels.unregister()).eventually(publisher::close).eventually(cpu::close);
   }
 
   private static DeadLetter.Source source(MultiMap headers) {

@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 /** A small blocking HTTP client for tests that talk to a process from outside. */
 public final class Http {
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String token;
 

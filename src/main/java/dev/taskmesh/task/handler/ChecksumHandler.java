@@ -47,11 +47,11 @@ public final class ChecksumHandler implements TaskHandler {
     int size = Math.min(MAX_SIZE, Math.max(0, context.intInput("sizeBytes", 1024 * 1024)));
     int rounds = Math.min(MAX_ROUNDS, Math.max(1, context.intInput("rounds", 1)));
     long seed = context.longInput("seed", 0);
-    return context.vertx().executeBlocking(() -> new JsonObject()
+    return context.compute(() -> new JsonObject()
         .put("sizeBytes", size)
         .put("rounds", rounds)
         .put("seed", seed)
-        .put("sha256", checksum(size, rounds, seed, context.cancellation())), false);
+        .put("sha256", checksum(size, rounds, seed, context.cancellation())));
   }
 
   static String checksum(int size, int rounds, long seed, Cancellation cancellation) {

@@ -34,7 +34,7 @@ public final class PrimesHandler implements TaskHandler {
   @Override
   public Future<Object> execute(TaskContext context) {
     int n = Math.min(MAX_N, Math.max(2, context.intInput("n", 100_000)));
-    return context.vertx().executeBlocking(() -> new JsonObject().put("n", n).put("primes", countPrimes(n, context.cancellation())), false);
+    return context.compute(() -> new JsonObject().put("n", n).put("primes", countPrimes(n, context.cancellation())));
   }
 
   static int countPrimes(int n) {

@@ -46,7 +46,7 @@ public final class WordCountHandler implements TaskHandler {
       return Future.failedFuture(new IllegalArgumentException("text longer than " + MAX_TEXT + " characters"));
     }
     // Up to 1 MiB of text is a few milliseconds of work: fine off the event loop, not worth a thread hop below 4 KiB.
-    return text.length() < 4096 ? Future.succeededFuture(count(text, top)) : context.vertx().executeBlocking(() -> count(text, top), false);
+    return text.length() < 4096 ? Future.succeededFuture(count(text, top)) : context.compute(() -> count(text, top));
   }
 
   static JsonObject count(String text, int top) {
