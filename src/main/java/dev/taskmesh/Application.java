@@ -1,6 +1,7 @@
 package dev.taskmesh;
 
 import dev.taskmesh.api.ApiVerticle;
+import dev.taskmesh.api.Gateway;
 import dev.taskmesh.auth.AdminBootstrap;
 import dev.taskmesh.auth.PasswordHasher;
 import dev.taskmesh.bridge.BridgeSpec;
@@ -16,7 +17,9 @@ import dev.taskmesh.infra.KafkaTopics;
 import dev.taskmesh.infra.Mongo;
 import dev.taskmesh.infra.MongoProbe;
 import dev.taskmesh.run.OutboxRelayVerticle;
+import dev.taskmesh.run.IdempotencyKeys;
 import dev.taskmesh.run.RunRepository;
+import dev.taskmesh.task.TaskRepository;
 import dev.taskmesh.task.TaskHandlers;
 import dev.taskmesh.updater.StuckRunVerticle;
 import dev.taskmesh.updater.UpdaterVerticle;
@@ -63,6 +66,7 @@ public final class Application {
   private EmbeddedMongo mongo;
   private Vertx vertx;
   private AppConfig config;
+  private Gateway gateway;
 
   public Application(AppConfig configured) {
     this(configured, config -> TaskHandlers.defaults(config.tasks()));
@@ -103,7 +107,10 @@ public final class Application {
     MongoProbe.await(vertx, Mongo.clientConfig(config), config.mongo().connectTimeoutMs());
     Optional<AdminBootstrap.Outcome> admin = Optional.empty();
     if (config.runs(Role.API)) {
-      new RunRepository(Mongo.client(vertx, config)).createIndexes().await();
+      gateway = Gateway.create(vertx, config, dataDir);
+      var store = Mongo.client(vertx, config);
+      Future.all(new RunRepository(store).createIndexes(), new TaskRepository(store).createIndexes(),
+          new IdempotencyKeys(store).createIndexes()).await();
       admin = Optional.of(AdminBootstrap.ensureAdmin(vertx, Mongo.client(vertx, config), config.auth(),
           new PasswordHasher(PasswordHasher.Parameters.OWASP_MINIMUM)).await());
     }
@@ -139,7 +146,7 @@ public final class Application {
     deploy(() -> new ObservabilityVerticle(config, types, groups), 1);
     if (config.runs(Role.API)) {
       deploy(() -> new OutboxRelayVerticle(config), 1);
-      deploy(() -> new ApiVerticle(config, handlers), config.http().instances());
+      deploy(() -> new ApiVerticle(config, handlers, gateway), config.http().instances());
     }
   }
 
@@ -173,6 +180,10 @@ public final class Application {
           LOG.warn("Undeploying {} did not finish cleanly: {}", id, e.getMessage());
         }
       }
+      if (gateway != null) {
+        gateway.close();
+        gateway = null;
+      }
       try {
         vertx.close().timeout(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS).await();
       } catch (Exception e) {
@@ -180,6 +191,7 @@ public final class Application {
       }
       vertx = null;
     }
+
     if (kafka != null) {
       kafka.close();
       kafka = null;

@@ -2,6 +2,7 @@ package dev.taskmesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskmesh.support.ApiClient;
 import dev.taskmesh.support.AppProcess;
 import dev.taskmesh.support.Http;
 import io.vertx.core.json.JsonObject;
@@ -24,26 +25,33 @@ class LauncherIT {
   @Test
   void runsEndToEndStopsCleanlyAndFindsEverythingAfterRestart() throws Exception {
     int port = AppProcess.freePort();
-    Map<String, String> env = Map.of("DATA_DIR", dir.resolve("data").toString(), "HTTP_PORT", Integer.toString(port), "API_INSTANCES", "1");
+    Map<String, String> env = Map.of("DATA_DIR", dir.resolve("data").toString(), "HTTP_PORT", Integer.toString(port), "API_INSTANCES", "1",
+        "ADMIN_PASSWORD", "launcher-it-admin");
     Http http = new Http(port);
+    ApiClient api = new ApiClient(port);
     String runId;
+    String token;
 
     try (AppProcess app = AppProcess.start(dir, env)) {
       long started = System.nanoTime();
       app.awaitReady(Duration.ofSeconds(60));
       System.out.printf("first start ready in %d ms%n", (System.nanoTime() - started) / 1_000_000);
-      assertThat(app.stdout()).containsPattern("Admin\\s+admin@taskmesh.local / \\S{12,}\\s+<- generated");
+      assertThat(app.stdout()).contains("admin@taskmesh.local (created from ADMIN_EMAIL / ADMIN_PASSWORD)");
 
       HttpResponse<String> ready = http.get("/health/ready");
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(new JsonObject(ready.body()).getString("status")).isEqualTo("UP");
 
-      HttpResponse<String> accepted = http.postJson("/api/runs", new JsonObject().put("type", "primes").put("input", new JsonObject().put("n", 1000)));
-      assertThat(accepted.statusCode()).isEqualTo(202);
-      runId = new JsonObject(accepted.body()).getString("id");
-      assertThat(accepted.headers().firstValue("Location")).contains("/api/runs/" + runId);
+      token = api.login("admin@taskmesh.local", "launcher-it-admin");
+      ApiClient.Response task = api.post("/api/tasks", token, new JsonObject().put("title", "count primes").put("type", "primes")
+          .put("input", new JsonObject().put("n", 1000)));
+      assertThat(task.status()).isEqualTo(201);
+      ApiClient.Response accepted = api.post("/api/tasks/" + task.json().getString("id") + "/runs", token, null);
+      assertThat(accepted.status()).isEqualTo(202);
+      runId = accepted.json().getString("id");
+      assertThat(accepted.header("Location")).isEqualTo("/api/runs/" + runId);
 
-      JsonObject done = http.awaitJson("/api/runs/" + runId, run -> "COMPLETED".equals(run.getString("status")), Duration.ofSeconds(30));
+      JsonObject done = api.await("/api/runs/" + runId, token, run -> "COMPLETED".equals(run.getString("status")), Duration.ofSeconds(30));
       assertThat(done.getJsonObject("result").getInteger("primes")).isEqualTo(168);
       assertThat(done.getString("startedAt")).isNotNull();
       assertThat(done.getString("finishedAt")).isNotNull();
@@ -58,7 +66,8 @@ class LauncherIT {
     try (AppProcess again = AppProcess.start(dir, env)) {
       again.awaitReady(Duration.ofSeconds(60));
       assertThat(again.stdout()).doesNotContain("<- generated");
-      JsonObject found = new JsonObject(http.get("/api/runs/" + runId).body());
+      // The generated signing secret stayed in the data dir: the token from before the restart still works.
+      JsonObject found = api.get("/api/runs/" + runId, token).json();
       assertThat(found.getString("status")).isEqualTo("COMPLETED");
       assertThat(committedOffsets(again.kafkaBootstrapServers(), "taskmesh-workers")).isGreaterThanOrEqualTo(1);
       assertThat(committedOffsets(again.kafkaBootstrapServers(), "taskmesh-updater")).isGreaterThanOrEqualTo(1);

@@ -29,6 +29,24 @@ public final class DeadLetterRoutes {
     router.post("/api/admin/dead-letters/:id/replay").handler(this::replay);
   }
 
+  /** The gateway's way in: the three operations of the contract, each refused with 403 to anyone but an admin. */
+  void register(java.util.Map<String, io.vertx.core.Handler<RoutingContext>> operations) {
+    operations.put("listDeadLetters", adminOnly(this::list));
+    operations.put("replayAllDeadLetters", adminOnly(this::replayAll));
+    operations.put("replayDeadLetter", adminOnly(this::replay));
+  }
+
+  private static io.vertx.core.Handler<RoutingContext> adminOnly(io.vertx.core.Handler<RoutingContext> handler) {
+    return ctx -> {
+      dev.taskmesh.auth.Caller caller = dev.taskmesh.auth.Caller.of(ctx);
+      if (caller == null || !caller.isAdmin()) {
+        Problem.send(ctx, 403, "Only an admin may do this.");
+        return;
+      }
+      handler.handle(ctx);
+    };
+  }
+
   private void list(RoutingContext ctx) {
     Integer page = intParam(ctx, "page", 0, 0, 1_000_000);
     Integer size = intParam(ctx, "size", 50, 1, DeadLetterService.MAX_PAGE_SIZE);

@@ -36,6 +36,27 @@ public final class RunResultPage {
 
   public void mount(Router router) {
     router.get("/api/runs/:id/result").handler(this::page);
+    mountAssets(router);
+  }
+
+  /**
+   * The gateway's way in: the page as the contract operation {@code getRunResult}, shown only to who
+   * may see the run (its launcher, or an admin; others get 404), and the stylesheet outside the contract.
+   */
+  void register(java.util.Map<String, io.vertx.core.Handler<RoutingContext>> operations, dev.taskmesh.run.RunService visible) {
+    operations.put("getRunResult", ctx -> {
+      String id = ctx.pathParam("id");
+      visible.find(id, dev.taskmesh.auth.Caller.of(ctx)).onSuccess(found -> {
+        if (found.isEmpty()) {
+          Problem.send(ctx, 404, "No run with id " + id + ".");
+        } else {
+          send(ctx, found.get());
+        }
+      }).onFailure(ctx::fail);
+    });
+  }
+
+  void mountAssets(Router router) {
     router.get(STYLESHEET_PATH).handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/css; charset=utf-8")
         .putHeader("Cache-Control", "public, max-age=3600")
@@ -49,11 +70,15 @@ public final class RunResultPage {
         Problem.send(ctx, 404, "No run with id " + id + ".");
         return;
       }
-      ctx.response()
-          .putHeader("Content-Type", "text/html; charset=utf-8")
-          .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'")
-          .end(render(found.get()));
+      send(ctx, found.get());
     }).onFailure(ctx::fail);
+  }
+
+  private static void send(RoutingContext ctx, Run run) {
+    ctx.response()
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'")
+        .end(render(run));
   }
 
   static String render(Run run) {

@@ -1,76 +1,93 @@
 package dev.taskmesh.api;
 
+import dev.taskmesh.auth.Caller;
 import dev.taskmesh.observability.Traceparent;
 import dev.taskmesh.run.Run;
+import dev.taskmesh.run.RunRepository;
 import dev.taskmesh.run.RunService;
-import dev.taskmesh.task.TaskHandlers;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
+import dev.taskmesh.task.TaskService;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.Optional;
 
-/** Launching runs and reading them. */
-public final class RunRoutes {
+/** Launching, reading, cancelling and retrying runs. A run is visible to whoever launched it, and to admins. */
+final class RunRoutes {
 
   private final RunService runs;
-  private final TaskHandlers handlers;
+  private final TaskService tasks;
 
-  public RunRoutes(RunService runs, TaskHandlers handlers) {
+  RunRoutes(RunService runs, TaskService tasks) {
     this.runs = runs;
-    this.handlers = handlers;
+    this.tasks = tasks;
   }
 
-  public void mount(Router router) {
-    router.post("/api/runs").consumes("application/json").handler(this::launch);
-    router.get("/api/runs/:id").handler(this::get);
-    router.get("/api/task-types").handler(this::taskTypes);
+  void register(Map<String, Handler<RoutingContext>> operations) {
+    operations.put("launchTask", this::launch);
+    operations.put("launchTaskAlias", this::launch);
+    operations.put("listTaskRuns", this::listOfTask);
+    operations.put("listRuns", this::list);
+    operations.put("listHistories", this::list);
+    operations.put("getRun", this::get);
+    operations.put("cancelRun", this::cancel);
+    operations.put("retryRun", this::retry);
   }
 
   private void launch(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException e) {
-      ctx.fail(Problem.of(400, "The body is not valid JSON."));
-      return;
-    }
-    if (body == null || !(body.getValue("type") instanceof String type) || type.isBlank()) {
-      ctx.fail(Problem.of(400, "Field 'type' is required: one of " + typeNames() + "."));
-      return;
-    }
-    Object input = body.getValue("input", new JsonObject());
-    if (!(input instanceof JsonObject inputObject)) {
-      ctx.fail(Problem.of(400, "Field 'input' must be a JSON object."));
-      return;
-    }
-    Traceparent trace = Traceparent.fromHeaderOrNew(ctx.request().getHeader("traceparent"));
-    runs.launch(null, type, inputObject, "anonymous", trace.traceId())
-        .onSuccess(run -> ctx.response()
-            .setStatusCode(202)
-            .putHeader("Location", "/api/runs/" + run.id())
-            .putHeader("Content-Type", "application/json")
-            .end(run.toJson().encode()))
-        .onFailure(e -> ctx.fail(e instanceof RunService.RejectedRunException ? Problem.of(400, e.getMessage() + "; one of " + typeNames()) : e));
+    Caller caller = Caller.of(ctx);
+    String key = ctx.request().getHeader("Idempotency-Key");
+    String traceId = Traceparent.fromHeaderOrNew(ctx.request().getHeader("traceparent")).traceId();
+    TaskRoutes.visible(tasks, ctx.pathParam("id"), caller)
+        .compose(task -> runs.launch(task, caller, key, traceId))
+        .onSuccess(launched -> {
+          if (launched.replayed()) {
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+          }
+          Requests.created(ctx, 202, "/api/runs/" + launched.run().id(), launched.run().toJson());
+        })
+        .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    runs.find(id)
-        .onSuccess(found -> found.map(Run::toJson).ifPresentOrElse(
-            ctx::json,
-            () -> ctx.fail(Problem.of(404, "No run with id " + id + "."))))
+    runs.find(id, Caller.of(ctx)).onSuccess(found -> {
+      if (found.isPresent()) {
+        Requests.json(ctx, 200, found.get().toJson());
+      } else {
+        Problem.send(ctx, 404, "No run with id " + id + ".");
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    page(ctx, caller, Requests.query(ctx, "taskId"));
+  }
+
+  private void listOfTask(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    TaskRoutes.visible(tasks, ctx.pathParam("id"), caller).onSuccess(task -> page(ctx, caller, task.id())).onFailure(ctx::fail);
+  }
+
+  private void page(RoutingContext ctx, Caller caller, String taskId) {
+    int page = Requests.intQuery(ctx, "page", 1);
+    int size = Requests.intQuery(ctx, "size", Requests.DEFAULT_SIZE);
+    String launchedBy = caller.isAdmin() ? Requests.query(ctx, "launchedBy") : caller.id();
+    RunRepository.Query query = new RunRepository.Query(Requests.query(ctx, "status"), taskId, launchedBy,
+        Requests.instantQuery(ctx, "from"), Requests.instantQuery(ctx, "to"),
+        Optional.ofNullable(Requests.query(ctx, "sort")).orElse("created"), Requests.ascending(ctx), (page - 1) * size, size);
+    runs.list(query)
+        .onSuccess(result -> Requests.json(ctx, 200, Requests.page(result.items().stream().map(Run::toJson).toList(), page, size, result.total())))
         .onFailure(ctx::fail);
   }
 
-  private void taskTypes(RoutingContext ctx) {
-    JsonArray types = new JsonArray();
-    handlers.all().forEach(h -> types.add(new JsonObject()
-        .put("type", h.type()).put("description", h.description()).put("inputSchema", h.inputSchema())));
-    ctx.json(new JsonObject().put("items", types));
+  private void cancel(RoutingContext ctx) {
+    runs.cancel(ctx.pathParam("id"), Caller.of(ctx)).onSuccess(run -> Requests.json(ctx, 200, run.toJson())).onFailure(ctx::fail);
   }
 
-  private String typeNames() {
-    return String.join(", ", handlers.all().stream().map(h -> h.type()).toList());
+  private void retry(RoutingContext ctx) {
+    runs.retry(ctx.pathParam("id"), Caller.of(ctx))
+        .onSuccess(run -> Requests.created(ctx, 202, "/api/runs/" + run.id(), run.toJson()))
+        .onFailure(ctx::fail);
   }
 }

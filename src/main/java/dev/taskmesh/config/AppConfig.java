@@ -21,6 +21,7 @@ public record AppConfig(
     Pipeline pipeline,
     Tasks tasks,
     Metrics metrics,
+    Api api,
     Cluster cluster) {
 
   /** The same configuration with the broker and store addresses resolved (embedded ones once started). */
@@ -28,7 +29,7 @@ public record AppConfig(
     return new AppConfig(roles, dataDir, http, worker, updater,
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.connectTimeoutMs()),
-        elasticsearch, auth, pipeline, tasks, metrics, cluster);
+        elasticsearch, auth, pipeline, tasks, metrics, api, cluster);
   }
 
   public boolean runs(Role role) {
@@ -104,7 +105,48 @@ public record AppConfig(
       int minMembers,
       long joinTimeoutMs) {}
 
-  public record Auth(String adminEmail, String adminName, Optional<String> adminPassword, Optional<String> jwtSecret) {}
+  public record Auth(
+      String adminEmail,
+      String adminName,
+      Optional<String> adminPassword,
+      Optional<String> jwtSecret,
+      JwtAlgorithm jwtAlgorithm,
+      Optional<String> jwtPrivateKey,
+      Optional<String> jwtPublicKey,
+      String jwtIssuer,
+      String jwtAudience,
+      int tokenTtlMinutes,
+      int clockSkewSeconds,
+      int loginAttemptsPerMinute,
+      int loginAttemptsPerAddressPerMinute,
+      Oidc oidc) {
+
+    public Auth withJwtSecret(String secret) {
+      return new Auth(adminEmail, adminName, adminPassword, Optional.of(secret), jwtAlgorithm, jwtPrivateKey, jwtPublicKey,
+          jwtIssuer, jwtAudience, tokenTtlMinutes, clockSkewSeconds, loginAttemptsPerMinute, loginAttemptsPerAddressPerMinute, oidc);
+    }
+  }
+
+  /** One algorithm family per process: HMAC with a shared secret, or an RSA / EC key pair. */
+  public enum JwtAlgorithm { HS256, RS256, ES256 }
+
+  /** An external OpenID Connect issuer whose tokens are accepted beside local ones; off when {@code issuer} is empty. */
+  public record Oidc(
+      Optional<String> issuer,
+      Optional<URI> jwksUrl,
+      String audience,
+      String roleClaim,
+      Map<String, String> roleMapping,
+      String defaultRole,
+      int jwksRefreshSeconds) {
+
+    public boolean enabled() {
+      return issuer.isPresent();
+    }
+  }
+
+  /** The REST gateway's limits and switches. */
+  public record Api(long bodyLimitBytes, int rateLimitPerMinute, List<String> corsOrigins, int maxStreamsPerCaller) {}
 
   public record Pipeline(
       int maxAttempts,

@@ -22,6 +22,7 @@ public final class ConfigParser {
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._\\-]+:(\\d{1,5})");
   private static final int MIN_SECRET_BYTES = 32;
   private static final Pattern CLUSTER_MEMBER = Pattern.compile("[A-Za-z0-9._\\-]+(:\\d{1,5})?");
+  private static final java.util.List<String> LOCAL_ROLES = java.util.List.of("admin", "registered", "invited");
 
   private final JsonObject json;
   private final Set<String> readKeys = new HashSet<>();
@@ -76,6 +77,11 @@ public final class ConfigParser {
             integer("tasks.searchPrice.breakerMaxFailures", 1, 10_000),
             integer("tasks.searchPrice.breakerResetMs", 100, 3_600_000))),
         new AppConfig.Metrics(optionalText("metrics.port").map(v -> port("metrics.port")), integer("metrics.kafkaLagIntervalMs", 100, 3_600_000)),
+        new AppConfig.Api(
+            integer("api.bodyLimitBytes", 1024, 16 * 1024 * 1024),
+            integer("api.rateLimitPerMinute", 0, 10_000_000),
+            list("api.corsOrigins"),
+            integer("api.maxStreamsPerCaller", 1, 1000)),
         cluster());
   }
 
@@ -204,7 +210,59 @@ public final class ConfigParser {
     secret.filter(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES).ifPresent(s -> {
       throw new ConfigException("auth.jwtSecret", "***", "must be at least " + MIN_SECRET_BYTES + " bytes (256 bits)");
     });
-    return new AppConfig.Auth(email, text("auth.adminName"), password, secret);
+    AppConfig.JwtAlgorithm algorithm = jwtAlgorithm("auth.jwtAlgorithm");
+    Optional<String> privateKey = optionalText("auth.jwtPrivateKey");
+    Optional<String> publicKey = optionalText("auth.jwtPublicKey");
+    if (algorithm != AppConfig.JwtAlgorithm.HS256 && publicKey.isEmpty()) {
+      throw new ConfigException("auth.jwtPublicKey", "", algorithm + " needs a public key (PEM text or file)");
+    }
+    return new AppConfig.Auth(email, text("auth.adminName"), password, secret, algorithm, privateKey, publicKey,
+        text("auth.jwtIssuer"), text("auth.jwtAudience"), integer("auth.tokenTtlMinutes", 1, 7 * 24 * 60),
+        integer("auth.clockSkewSeconds", 0, 300), integer("auth.loginAttemptsPerMinute", 1, 10_000),
+        integer("auth.loginAttemptsPerAddressPerMinute", 1, 100_000), oidc());
+  }
+
+  private AppConfig.Oidc oidc() {
+    Optional<String> issuer = optionalText("auth.oidc.issuer");
+    Optional<URI> jwks = optionalText("auth.oidc.jwksUrl").map(v -> httpUrl("auth.oidc.jwksUrl", v));
+    if (issuer.isPresent() && jwks.isEmpty()) {
+      jwks = Optional.of(httpUrl("auth.oidc.issuer", issuer.get().replaceAll("/+$", "") + "/.well-known/jwks.json"));
+    }
+    java.util.Map<String, String> mapping = new java.util.LinkedHashMap<>();
+    for (String pair : list("auth.oidc.roleMapping")) {
+      String[] kv = pair.split("=", 2);
+      if (kv.length != 2 || kv[0].isBlank() || !LOCAL_ROLES.contains(kv[1].trim())) {
+        throw new ConfigException("auth.oidc.roleMapping", pair, "expected external=local pairs, local one of " + LOCAL_ROLES);
+      }
+      mapping.put(kv[0].trim(), kv[1].trim());
+    }
+    String defaultRole = text("auth.oidc.defaultRole");
+    if (!LOCAL_ROLES.contains(defaultRole)) {
+      throw new ConfigException("auth.oidc.defaultRole", defaultRole, "expected one of " + LOCAL_ROLES);
+    }
+    return new AppConfig.Oidc(issuer, jwks, optionalText("auth.oidc.audience").orElse(""), text("auth.oidc.roleClaim"),
+        java.util.Map.copyOf(mapping), defaultRole, integer("auth.oidc.jwksRefreshSeconds", 10, 86_400));
+  }
+
+  private AppConfig.JwtAlgorithm jwtAlgorithm(String key) {
+    String raw = text(key);
+    try {
+      return AppConfig.JwtAlgorithm.valueOf(raw.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, raw, "expected HS256, RS256 or ES256");
+    }
+  }
+
+  private java.util.List<String> list(String key) {
+    Object raw = value(key);
+    java.util.List<String> items = new java.util.ArrayList<>();
+    if (raw instanceof JsonArray array) {
+      array.forEach(item -> items.add(String.valueOf(item).trim()));
+    } else if (raw != null) {
+      EnvironmentMapping.splitList(String.valueOf(raw)).forEach(item -> items.add(String.valueOf(item)));
+    }
+    items.removeIf(String::isBlank);
+    return java.util.List.copyOf(items);
   }
 
   private Object value(String dottedKey) {

@@ -41,6 +41,83 @@ public final class RunRepository {
         .mapEmpty();
   }
 
+  /** Filters of a run list; null = any. */
+  public record Query(String status, String taskId, String launchedBy, Instant from, Instant to, String sort, boolean ascending, int skip, int limit) {}
+
+  private static final java.util.Map<String, String> SORT_FIELDS = java.util.Map.of(
+      "created", "createdAt", "started", "startedAt", "finished", "finishedAt", "status", "seq");
+
+  public Future<List<Run>> find(Query query) {
+    int direction = query.ascending() ? 1 : -1;
+    JsonObject sort = new JsonObject().put(SORT_FIELDS.getOrDefault(query.sort(), "createdAt"), direction).put("_id", direction);
+    FindOptions options = new FindOptions().setSort(sort).setSkip(query.skip()).setLimit(query.limit());
+    return mongo.findWithOptions(COLLECTION, filter(query), options).map(docs -> docs.stream().map(Run::fromDocument).toList());
+  }
+
+  public Future<Long> count(Query query) {
+    return mongo.count(COLLECTION, filter(query));
+  }
+
+  static JsonObject filter(Query query) {
+    JsonObject filter = new JsonObject();
+    if (query.status() != null) {
+      filter.put("status", query.status());
+    }
+    if (query.taskId() != null) {
+      filter.put("taskId", query.taskId());
+    }
+    if (query.launchedBy() != null) {
+      filter.put("launchedBy", query.launchedBy());
+    }
+    if (query.from() != null || query.to() != null) {
+      JsonObject range = new JsonObject();
+      if (query.from() != null) {
+        range.put("$gte", MongoDates.toDocument(query.from()));
+      }
+      if (query.to() != null) {
+        range.put("$lt", MongoDates.toDocument(query.to()));
+      }
+      filter.put("createdAt", range);
+    }
+    return filter;
+  }
+
+  /** Who launched a run (for filtering live events); empty for an unknown run. */
+  public Future<Optional<String>> findLauncher(String id) {
+    return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), new JsonObject().put("launchedBy", 1))
+        .map(doc -> Optional.ofNullable(doc).map(d -> d.getString("launchedBy")));
+  }
+
+  /**
+   * A DEAD run gets one more attempt: QUEUED again at attempt + 1 with its outbox marker set, so the
+   * relay publishes it. Guarded on the status, so two concurrent retries make one new attempt.
+   * Returns the run as updated, or empty when it was not DEAD (anymore).
+   */
+  public Future<Optional<Run>> requeueDead(String id) {
+    return mongo.findOne(COLLECTION, new JsonObject().put("_id", id).put("status", RunStatus.DEAD.name()), null).compose(doc -> {
+      if (doc == null) {
+        return Future.succeededFuture(Optional.<Run>empty());
+      }
+      Run dead = Run.fromDocument(doc);
+      int attempt = dead.attempt() + 1;
+      JsonObject guard = new JsonObject().put("_id", id).put("status", RunStatus.DEAD.name()).put("attempt", dead.attempt());
+      JsonObject set = new JsonObject()
+          .put("status", RunStatus.QUEUED.name())
+          .put("seq", RunStatus.QUEUED.sequence(attempt))
+          .put("attempt", attempt)
+          .put("maxAttempts", Math.max(dead.maxAttempts(), attempt))
+          .put("final", false)
+          .put("outbox", true)
+          .put("result", null)
+          .put("error", null)
+          .put("startedAt", null)
+          .put("finishedAt", null);
+      return mongo.findOneAndUpdateWithOptions(COLLECTION, guard, new JsonObject().put("$set", set), new FindOptions(),
+              new io.vertx.ext.mongo.UpdateOptions().setReturningNewDocument(true))
+          .map(updated -> Optional.ofNullable(updated).map(Run::fromDocument));
+    });
+  }
+
   public Future<Run> insert(Run run) {
     return mongo.insert(COLLECTION, run.toDocument()).map(id -> run);
   }

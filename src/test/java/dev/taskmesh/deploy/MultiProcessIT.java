@@ -2,13 +2,8 @@ package dev.taskmesh.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskmesh.config.AppConfig;
-import dev.taskmesh.infra.Clustering;
 import dev.taskmesh.run.RunStatus;
 import dev.taskmesh.support.AppProcess;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * all members of one Hazelcast cluster on loopback. Runs are submitted through the balancer while
  * one worker and later one api process are SIGKILLed. Every run accepted with a 2xx must reach
  * exactly one terminal state (stored, and never contradicted by a notification), and the live
- * status stream must carry runs accepted by api #1 to a member that is not api #1.
+ * status stream (SSE) opened on api #2 must show the runs accepted by api #1.
  */
 class MultiProcessIT {
 
@@ -46,12 +40,13 @@ class MultiProcessIT {
   private static final Duration SETTLE = Duration.ofSeconds(180);
   private static final int PER_PHASE = 20;
   private static final long SLEEP_MILLIS = 300;
+  private static final String ADMIN_EMAIL = "admin@taskmesh.local";
+  private static final String ADMIN_PASSWORD = "proof-admin-password";
 
   @TempDir Path dir;
 
   private final List<AppProcess> processes = new ArrayList<>();
   private Process haproxy;
-  private Vertx listener;
 
   @AfterEach
   void stopEverything() throws Exception {
@@ -59,9 +54,6 @@ class MultiProcessIT {
       haproxy.destroyForcibly().waitFor();
     }
     processes.forEach(AppProcess::close);
-    if (listener != null) {
-      listener.close().await();
-    }
   }
 
   @Test
@@ -80,8 +72,8 @@ class MultiProcessIT {
         "MONGO_EMBEDDED_PORT", Integer.toString(mongoPort), "MONGO_EMBEDDED_BACKEND", "memory", "KAFKA_PARTITIONS", "6"));
     infra.awaitReady(START);
 
-    // --- the members: five application processes and this test's status listener
-    int[] clusterPorts = new int[6];
+    // --- the members: five application processes
+    int[] clusterPorts = new int[5];
     for (int i = 0; i < clusterPorts.length; i++) {
       clusterPorts[i] = AppProcess.freePort();
     }
@@ -89,7 +81,9 @@ class MultiProcessIT {
     Map<String, String> shared = Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + kafkaPort,
         "MONGO_URI", "mongodb://127.0.0.1:" + mongoPort, "CLUSTER_ENABLED", "true", "CLUSTER_HOST", "127.0.0.1",
         "CLUSTER_MEMBERS", members, "CLUSTER_JOIN_TIMEOUT_MS", "120000", "KAFKA_PARTITIONS", "6",
-        "ADMIN_PASSWORD", "proof-admin-password");
+        "ADMIN_PASSWORD", ADMIN_PASSWORD,
+        // one secret for both api processes: a token issued by one is accepted by the other
+        "JWT_SECRET", "proof-jwt-secret-0123456789abcdef0123456789");
     int api1Port = AppProcess.freePort();
     int api2Port = AppProcess.freePort();
     AppProcess api1 = start("api1", with(shared, "ROLES", "api", "HTTP_PORT", api1Port, "API_INSTANCES", 1, "CLUSTER_PORT", clusterPorts[0]));
@@ -98,8 +92,6 @@ class MultiProcessIT {
     AppProcess worker2 = start("worker2", with(shared, "ROLES", "worker", "CLUSTER_PORT", clusterPorts[3]));
     AppProcess updater = start("updater", with(shared, "ROLES", "updater", "CLUSTER_PORT", clusterPorts[4]));
 
-    Map<String, List<String>> seen = new ConcurrentHashMap<>();
-    listener = joinAsListener(members, clusterPorts[5], seen);
     for (AppProcess process : List.of(api1, api2, worker1, worker2, updater)) {
       process.awaitReady(START);
     }
@@ -113,16 +105,25 @@ class MultiProcessIT {
     ProofClient viaApi1 = new ProofClient(api1Port);
     ProofClient viaApi2 = new ProofClient(api2Port);
     awaitCondition("balancer ready", Duration.ofSeconds(30), balancer::ready);
+    String token = balancer.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    String taskId = balancer.createSleepTask(token, SLEEP_MILLIS);
+
+    // --- the live status stream, opened on api #2
+    Map<String, List<String>> seen = new ConcurrentHashMap<>();
+    int streamStatus = viaApi2.openEventStream(token, event -> seen
+        .computeIfAbsent(event.getString("runId"), id -> new CopyOnWriteArrayList<>()).add(event.getString("status")))
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(streamStatus).isEqualTo(200);
 
     // --- load, with a worker and then an api process killed in the middle of it
     List<String> accepted = new CopyOnWriteArrayList<>();
     List<String> refused = new CopyOnWriteArrayList<>();
-    List<String> acceptedByApi1 = submit("api1 direct", viaApi1, PER_PHASE / 2, accepted, refused);
-    submit("balancer", balancer, PER_PHASE, accepted, refused);
+    List<String> acceptedByApi1 = submit("api1 direct", () -> viaApi1.launch(token, taskId), PER_PHASE / 2, accepted, refused);
+    submit("balancer", () -> balancer.launch(token, taskId), PER_PHASE, accepted, refused);
     worker1.close(); // SIGKILL: its in-flight runs were never committed and go to worker2 after the rebalance
-    submit("balancer, worker1 killed", balancer, PER_PHASE, accepted, refused);
+    submit("balancer, worker1 killed", () -> balancer.launch(token, taskId), PER_PHASE, accepted, refused);
     api1.close();    // SIGKILL: the balancer's next connection attempt fails and is sent to api2
-    List<String> afterApiKill = submit("balancer, api1 killed", balancer, PER_PHASE, accepted, refused);
+    List<String> afterApiKill = submit("balancer, api1 killed", () -> balancer.launch(token, taskId), PER_PHASE, accepted, refused);
 
     assertThat(acceptedByApi1).as("runs accepted by api #1 before it died").isNotEmpty();
     assertThat(afterApiKill).as("the balancer kept accepting runs after api #1 died").isNotEmpty();
@@ -132,7 +133,7 @@ class MultiProcessIT {
     awaitCondition("every accepted run terminal", SETTLE, () -> {
       for (String id : accepted) {
         if (!finalStatus.containsKey(id)) {
-          viaApi2.status(id).filter(s -> RunStatus.valueOf(s).terminal()).ifPresent(s -> finalStatus.put(id, s));
+          viaApi2.status(token, id).filter(s -> RunStatus.valueOf(s).terminal()).ifPresent(s -> finalStatus.put(id, s));
         }
       }
       return finalStatus.size() == accepted.size();
@@ -154,7 +155,7 @@ class MultiProcessIT {
     // (A notification may repeat after a redelivery; stream clients deduplicate by run and seq.)
     assertThat(contradicting).as("runs whose terminal notifications differ from the stored state").isEmpty();
 
-    // --- the live stream crossed processes: runs accepted by api #1 were seen by another member
+    // --- the live stream on api #2 showed the runs accepted by api #1
     assertThat(acceptedByApi1).allSatisfy(id -> assertThat(seen.get(id)).as("events of %s", id).contains("COMPLETED"));
 
     if (!refused.isEmpty()) { // what the balancer saw, for the report
@@ -186,17 +187,17 @@ class MultiProcessIT {
   }
 
   /** Submits {@code count} runs, four at a time; returns the ids accepted in this batch. */
-  private static List<String> submit(String phase, ProofClient client, int count, List<String> accepted,
-      List<String> refused) throws Exception {
+  private static List<String> submit(String phase, java.util.concurrent.Callable<ProofClient.Launch> launch, int count,
+      List<String> accepted, List<String> refused) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<ProofClient.Launch>> launches = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        launches.add(pool.submit(() -> client.launch(SLEEP_MILLIS)));
+        launches.add(pool.submit(launch));
       }
       List<String> batch = new ArrayList<>();
-      for (Future<ProofClient.Launch> launch : launches) {
-        ProofClient.Launch outcome = launch.get();
+      for (Future<ProofClient.Launch> pending : launches) {
+        ProofClient.Launch outcome = pending.get();
         outcome.runId().ifPresentOrElse(batch::add, () -> refused.add(phase + ": " + outcome.status() + " " + outcome.detail()));
       }
       accepted.addAll(batch);
@@ -204,18 +205,6 @@ class MultiProcessIT {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  /** A cluster member in this JVM listening to the status address every api process streams from. */
-  private static Vertx joinAsListener(String members, int port, Map<String, List<String>> seen) {
-    AppConfig.Cluster cluster = new AppConfig.Cluster(true, AppConfig.Discovery.TCP, Optional.of("127.0.0.1"), port,
-        List.of(members.split(",")), Optional.empty(), 0, 120_000);
-    Vertx vertx = Clustering.start(Vertx.builder(), new VertxOptions(), cluster);
-    vertx.eventBus().<JsonObject>consumer("runs.status", message -> {
-      JsonObject event = message.body();
-      seen.computeIfAbsent(event.getString("runId"), id -> new CopyOnWriteArrayList<>()).add(event.getString("status"));
-    });
-    return vertx;
   }
 
   private AppProcess start(String name, Map<String, String> env) throws Exception {

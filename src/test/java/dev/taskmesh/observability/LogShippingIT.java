@@ -81,9 +81,7 @@ class LogShippingIT {
   @Order(1)
   void aRunsLogsAreSearchableByTraceIdWithTheTemplatesMapping() throws Exception {
     String trace = UUID.randomUUID().toString().replace("-", "");
-    HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort + "/api/runs"))
-        .header("Content-Type", "application/json").header("traceparent", "00-" + trace + "-2222222222222222-01")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"primes\",\"input\":{\"n\":100}}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> accepted = app.launchRun("primes", new JsonObject().put("n", 100), "00-" + trace + "-2222222222222222-01");
     assertThat(accepted.statusCode()).isEqualTo(202);
     String runId = new JsonObject(accepted.body()).getString("id");
     app.http().awaitJson("/api/runs/" + runId, r -> "COMPLETED".equals(r.getString("status")), Duration.ofSeconds(30));

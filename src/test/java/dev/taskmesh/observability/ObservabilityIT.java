@@ -165,7 +165,7 @@ class ObservabilityIT {
     assertThat(exported).contains("taskmesh_runs_status_total", "taskmesh_task_duration_seconds_bucket", "taskmesh_kafka_consumer_lag",
         "taskmesh_outbox_backlog", "taskmesh_log_shipping_dropped_total", "taskmesh_log_shipping_rejected_total",
         "vertx_http_server_requests_total", "vertx_eventbus_processed_total", "jvm_memory_used_bytes");
-    assertThat(scrape).contains("route=\"/api/runs\"");
+    assertThat(scrape).contains("route=\"/api/tasks/:id/runs\"");
   }
 
   @Test
@@ -181,13 +181,7 @@ class ObservabilityIT {
   }
 
   private static HttpResponse<String> postRun(String traceparent) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort + "/api/runs"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("type", "primes").put("input", new JsonObject().put("n", 500)).encode()));
-    if (traceparent != null) {
-      request.header("traceparent", traceparent);
-    }
-    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return app.launchRun("primes", new JsonObject().put("n", 500), traceparent);
   }
 
   private static double promql(String query) throws Exception {

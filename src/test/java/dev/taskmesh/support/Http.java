@@ -13,18 +13,25 @@ public final class Http {
 
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String token;
 
   public Http(int port) {
+    this(port, null);
+  }
+
+  /** Every request carries {@code Authorization: Bearer <token>} when a token is given. */
+  public Http(int port, String token) {
+    this.token = token;
     this.base = "http://127.0.0.1:" + port;
   }
 
   public HttpResponse<String> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+    return client.send(authorized(HttpRequest.newBuilder(URI.create(base + path))).timeout(Duration.ofSeconds(10)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<String> postJson(String path, JsonObject body) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+    return client.send(authorized(HttpRequest.newBuilder(URI.create(base + path))).timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
         HttpResponse.BodyHandlers.ofString());
   }
@@ -45,5 +52,9 @@ public final class Http {
       Thread.sleep(100);
     }
     throw new AssertionError("Condition not met within " + timeout + " on " + path + "; last: " + last);
+  }
+
+  private HttpRequest.Builder authorized(HttpRequest.Builder builder) {
+    return token == null ? builder : builder.header("Authorization", "Bearer " + token);
   }
 }

@@ -4,21 +4,32 @@ import dev.taskmesh.Application;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.config.ConfigLoader;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
-/** The whole application in the test's JVM (embedded broker, in-memory store): the fast fixture for ITs. */
+/** The whole application in the test's JVM (embedded broker, in-memory store, free port): the fast fixture for ITs, one per IT class. */
 public final class InProcessApp implements AutoCloseable {
+
+  public static final String ADMIN_EMAIL = "admin@taskmesh.local";
+  public static final String ADMIN_PASSWORD = "test-password-123";
 
   private final Application application;
   public final int httpPort;
+  private final Path dataDir;
 
-  private InProcessApp(Application application, int httpPort) {
+  private InProcessApp(Application application, int httpPort, Path dataDir) {
     this.application = application;
     this.httpPort = httpPort;
+    this.dataDir = dataDir;
+  }
+
+  /** Starts in a new temporary data dir with the given environment variables on top of the test defaults. */
+  public static InProcessApp start(Map<String, String> env) throws Exception {
+    return start(Files.createTempDirectory("taskmesh-it"), env);
   }
 
   /** Starts with the given environment variables on top of test defaults (free port, memory store). */
@@ -30,7 +41,7 @@ public final class InProcessApp implements AutoCloseable {
         "HTTP_HOST", "127.0.0.1",
         "API_INSTANCES", "1",
         "MONGO_EMBEDDED_BACKEND", "memory",
-        "ADMIN_PASSWORD", "test-password-123"));
+        "ADMIN_PASSWORD", ADMIN_PASSWORD));
     environment.putAll(env);
     Vertx bootstrap = Vertx.vertx();
     AppConfig config;
@@ -40,16 +51,65 @@ public final class InProcessApp implements AutoCloseable {
       bootstrap.close().await();
     }
     Application application = new Application(config);
-    application.start(System.nanoTime());
-    return new InProcessApp(application, port);
+    try {
+      application.start(System.nanoTime());
+    } catch (RuntimeException e) {
+      application.stop();
+      throw e;
+    }
+    return new InProcessApp(application, port, dataDir);
   }
 
-  public Http http() {
-    return new Http(httpPort);
+  private String adminToken;
+
+  /** A client logged in as the admin (the API needs a token on every route but login and task types). */
+  public synchronized Http http() {
+    if (adminToken == null) {
+      adminToken = new ApiClient(httpPort).login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    }
+    return new Http(httpPort, adminToken);
+  }
+
+  /**
+   * Creates a task of {@code type} with {@code input} as the admin and launches it, with the given
+   * W3C traceparent (may be null); answers the launch response (202 and the run).
+   */
+  public java.net.http.HttpResponse<String> launchRun(String type, io.vertx.core.json.JsonObject input, String traceparent) throws Exception {
+    Http admin = http();
+    java.net.http.HttpResponse<String> task = admin.postJson("/api/tasks",
+        new io.vertx.core.json.JsonObject().put("title", type + " run").put("type", type).put("input", input));
+    if (task.statusCode() != 201) {
+      throw new AssertionError("task not created: " + task.statusCode() + " " + task.body());
+    }
+    String taskId = new io.vertx.core.json.JsonObject(task.body()).getString("id");
+    java.net.http.HttpRequest.Builder launch = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + httpPort + "/api/tasks/" + taskId + "/runs"))
+        .header("Authorization", "Bearer " + adminToken)
+        .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+    if (traceparent != null) {
+      launch.header("traceparent", traceparent);
+    }
+    return java.net.http.HttpClient.newHttpClient().send(launch.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  public int port() {
+    return httpPort;
+  }
+
+  public Path dataDir() {
+    return dataDir;
   }
 
   public AppConfig config() {
     return application.config();
+  }
+
+  public Application application() {
+    return application;
+  }
+
+  public Vertx vertx() {
+    return application.vertx();
   }
 
   @Override
