@@ -50,7 +50,7 @@ public final class ApiClient {
   /** Every run of the task, page by page. */
   public List<JsonObject> listRuns(String taskId) throws Exception {
     List<JsonObject> runs = new ArrayList<>();
-    for (int page = 0; ; page++) {
+    for (int page = 1; ; page++) {
       JsonObject body = send("GET", "/api/runs?taskId=" + taskId + "&size=100&page=" + page, null, 200);
       JsonArray items = body.getJsonArray("items");
       items.forEach(item -> runs.add((JsonObject) item));

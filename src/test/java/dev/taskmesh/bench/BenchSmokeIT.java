@@ -1,0 +1,61 @@
+package dev.taskmesh.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskmesh.support.AppProcess;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bench command end to end, as a user runs it: a short smoke run must produce a complete report. No timing is asserted. */
+class BenchSmokeIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void quickRunOfEveryScenarioWritesACompleteReport() throws Exception {
+    Path out = dir.resolve("results");
+    try (AppProcess bench = AppProcess.start(dir, Map.of(), "bench", "all", "--quick", "--connections", "8", "--out", out.toString())) {
+      int exit = bench.awaitExit(Duration.ofMinutes(6));
+      assertThat(exit).as(bench.stderr()).isZero();
+      assertThat(bench.stdout()).contains("hello (baseline)", "pipeline (", "scale (primes", "memory: idle RSS");
+    }
+    List<JsonObject> reports;
+    try (Stream<Path> files = Files.list(out)) {
+      reports = files.map(f -> {
+        try {
+          return new JsonObject(Files.readString(f));
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }).toList();
+    }
+    assertThat(reports).extracting(r -> r.getString("scenario")).containsExactlyInAnyOrder("memory", "http", "pipeline", "scale");
+    for (JsonObject report : reports) {
+      assertThat(report.getJsonObject("machine").getInteger("cpus")).isPositive();
+      switch (report.getString("scenario")) {
+        case "http" -> {
+          assertThat(report.getJsonArray("candidates")).hasSize(3);
+          JsonObject getRun = report.getJsonArray("candidates").getJsonObject(0);
+          assertThat(getRun.getJsonObject("reqPerSec").getDouble("median")).isPositive();
+          assertThat(getRun.getJsonObject("ratioToBaseline").getDouble("median")).isPositive();
+          assertThat(getRun.getJsonObject("openLoop").getJsonObject("latency").getLong("count")).isPositive();
+        }
+        case "pipeline" -> {
+          assertThat(report.getJsonObject("fullSpeedRunsPerSec").getDouble("median")).isPositive();
+          assertThat(report.getJsonObject("kafkaEndToEndP99Ms").getDouble("median")).isPositive();
+          assertThat(report.getDouble("kafkaProducerRecordsPerSec")).isPositive();
+        }
+        case "scale" -> assertThat(report.getJsonObject("ratio").getDouble("median")).isPositive();
+        case "memory" -> assertThat(report.getLong("peakRssUnderLoadMb")).isGreaterThanOrEqualTo(report.getLong("idleRssMb") / 2);
+        default -> throw new AssertionError("unexpected scenario " + report);
+      }
+    }
+  }
+}
