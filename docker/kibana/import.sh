@@ -1,6 +1,6 @@
 #!/bin/sh
 # One-shot import of the Kibana data view and the saved search "Run timeline by trace id".
-# Run by the kibana-setup service of docker/observability.compose.yml; safe to run again (overwrite).
+# Run by the kibana-import service of docker-compose.yml (profile observability); safe to run again (overwrite).
 set -eu
 KIBANA_URL="${KIBANA_URL:-http://kibana:5601}"
 FILE="${SAVED_OBJECTS:-/kibana/saved-objects.ndjson}"

@@ -8,6 +8,8 @@ import dev.taskmesh.bridge.BridgeSpec;
 import dev.taskmesh.bridge.KafkaBridgeVerticle;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.config.Role;
+import dev.taskmesh.infra.Clustering;
+import dev.taskmesh.infra.ConsumerCapacity;
 import dev.taskmesh.infra.EmbeddedInfraException;
 import dev.taskmesh.infra.EmbeddedKafka;
 import dev.taskmesh.infra.EmbeddedMongo;
@@ -26,6 +28,7 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import dev.taskmesh.observability.LogShipping;
 import dev.taskmesh.observability.ObservabilityVerticle;
@@ -54,6 +57,7 @@ public final class Application {
 
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
   private static final long STOP_TIMEOUT_MS = 8_000;
+  private static final String WORKER_GROUP = "taskmesh-workers";
 
   private final AppConfig configured;
   private final Function<AppConfig, TaskHandlers> handlerFactory;
@@ -91,9 +95,15 @@ public final class Application {
     config = configured.withEndpoints(kafkaAddress, mongoUri);
     KafkaTopics.ensure(kafkaAddress, config.kafka().topics().withPartitions(config.kafka().partitions()), config.kafka().connectTimeoutMs());
 
-    vertx = Vertx.builder().with(vertxOptions())
-        .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(dev.taskmesh.observability.Metrics.newRegistry()))
-        .build();
+    if (config.runs(Role.WORKER)) {
+      ConsumerCapacity.check(kafkaAddress, WORKER_GROUP, config.kafka().topics().pendingTasks(), config.kafka().partitions(),
+          config.worker().instances());
+    }
+    VertxBuilder builder = Vertx.builder()
+        .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(dev.taskmesh.observability.Metrics.newRegistry()));
+    vertx = config.cluster().enabled()
+        ? Clustering.start(builder, vertxOptions(), config.cluster())
+        : builder.with(vertxOptions()).build();
     MongoProbe.await(vertx, Mongo.clientConfig(config), config.mongo().connectTimeoutMs());
     Optional<AdminBootstrap.Outcome> admin = Optional.empty();
     if (config.runs(Role.API)) {
@@ -127,7 +137,7 @@ public final class Application {
     }
     List<String> groups = new java.util.ArrayList<>();
     if (config.runs(Role.WORKER)) {
-      groups.add("taskmesh-workers");
+      groups.add(WORKER_GROUP);
     }
     if (config.runs(Role.UPDATER)) {
       groups.add("taskmesh-updater");

@@ -47,8 +47,18 @@ public final class AdminBootstrap {
           .put("passwordHash", hash)
           .put("createdAt", now)
           .put("updatedAt", now);
-      return mongo.insert(USERS, admin).map(id -> new Outcome(admin.getString("email"), true, generated));
+      return mongo.insert(USERS, admin).map(id -> new Outcome(admin.getString("email"), true, generated))
+          // Several api replicas starting at once: the unique email index lets one win; the others
+          // find the admin made and start normally instead of failing.
+          .recover(e -> isDuplicateKey(e)
+              ? Future.succeededFuture(new Outcome(admin.getString("email"), false, Optional.empty()))
+              : Future.failedFuture(e));
     });
+  }
+
+  private static boolean isDuplicateKey(Throwable e) {
+    return e instanceof com.mongodb.MongoWriteException write && write.getError().getCode() == 11000
+        || String.valueOf(e.getMessage()).contains("E11000");
   }
 
   private static String randomPassword() {

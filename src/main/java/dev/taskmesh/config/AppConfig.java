@@ -21,14 +21,15 @@ public record AppConfig(
     Pipeline pipeline,
     Tasks tasks,
     Metrics metrics,
-    Api api) {
+    Api api,
+    Cluster cluster) {
 
   /** The same configuration with the broker and store addresses resolved (embedded ones once started). */
   public AppConfig withEndpoints(String kafkaBootstrapServers, String mongoUri) {
     return new AppConfig(roles, dataDir, http, worker, updater,
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.connectTimeoutMs()),
-        elasticsearch, auth, pipeline, tasks, metrics, api);
+        elasticsearch, auth, pipeline, tasks, metrics, api, cluster);
   }
 
   public boolean runs(Role role) {
@@ -86,6 +87,23 @@ public record AppConfig(
 
   /** {@code port}: a separate server for /metrics and /health (for processes without the api role); empty: none. */
   public record Metrics(Optional<Integer> port, long kafkaLagIntervalMs) {}
+
+  /** How this member finds the others of a clustered event bus. */
+  public enum Discovery { TCP, KUBERNETES }
+
+  /**
+   * The clustered event bus (Hazelcast). {@code host} empty: Hazelcast picks an interface.
+   * {@code minMembers} 0: decided from the member list (see {@code infra.Clustering}).
+   */
+  public record Cluster(
+      boolean enabled,
+      Discovery discovery,
+      Optional<String> host,
+      int port,
+      List<String> members,
+      Optional<String> kubernetesServiceDns,
+      int minMembers,
+      long joinTimeoutMs) {}
 
   public record Auth(
       String adminEmail,

@@ -48,7 +48,7 @@ public final class ConfigLoader {
     for (String key : EnvironmentMapping.keyByVariable().values()) {
       String value = properties.getProperty(key);
       if (value != null) {
-        EnvironmentMapping.put(layer, key, key.equals("roles") ? EnvironmentMapping.splitList(value) : value);
+        EnvironmentMapping.put(layer, key, EnvironmentMapping.isList(key) ? EnvironmentMapping.splitList(value) : value);
       }
     }
     return layer;

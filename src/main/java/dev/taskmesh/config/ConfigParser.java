@@ -21,6 +21,7 @@ public final class ConfigParser {
 
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._\\-]+:(\\d{1,5})");
   private static final int MIN_SECRET_BYTES = 32;
+  private static final Pattern CLUSTER_MEMBER = Pattern.compile("[A-Za-z0-9._\\-]+(:\\d{1,5})?");
   private static final java.util.List<String> LOCAL_ROLES = java.util.List.of("admin", "registered", "invited");
 
   private final JsonObject json;
@@ -80,7 +81,45 @@ public final class ConfigParser {
             integer("api.bodyLimitBytes", 1024, 16 * 1024 * 1024),
             integer("api.rateLimitPerMinute", 0, 10_000_000),
             list("api.corsOrigins"),
-            integer("api.maxStreamsPerCaller", 1, 1000)));
+            integer("api.maxStreamsPerCaller", 1, 1000)),
+        cluster());
+  }
+
+  private AppConfig.Cluster cluster() {
+    boolean enabled = bool("cluster.enabled");
+    String discoveryText = text("cluster.discovery");
+    AppConfig.Discovery discovery;
+    try {
+      discovery = AppConfig.Discovery.valueOf(discoveryText.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("cluster.discovery", discoveryText, "expected tcp or kubernetes");
+    }
+    Object rawMembers = value("cluster.members");
+    JsonArray items = rawMembers instanceof JsonArray array ? array
+        : rawMembers instanceof String text ? EnvironmentMapping.splitList(text)
+        : rawMembers == null ? new JsonArray()
+        : null;
+    if (items == null) {
+      throw new ConfigException("cluster.members", rawMembers, "expected a list of host or host:port");
+    }
+    java.util.List<String> members = new java.util.ArrayList<>();
+    for (Object item : items) {
+      String member = String.valueOf(item).trim();
+      if (!CLUSTER_MEMBER.matcher(member).matches()) {
+        throw new ConfigException("cluster.members", member, "expected host or host:port");
+      }
+      members.add(member);
+    }
+    Optional<String> serviceDns = optionalText("cluster.kubernetesServiceDns");
+    if (enabled && discovery == AppConfig.Discovery.TCP && members.isEmpty()) {
+      throw new ConfigException("cluster.members", "", "at least one member address is needed for tcp discovery");
+    }
+    if (enabled && discovery == AppConfig.Discovery.KUBERNETES && serviceDns.isEmpty()) {
+      throw new ConfigException("cluster.kubernetesServiceDns", "", "the headless service's DNS name is needed for kubernetes discovery");
+    }
+    return new AppConfig.Cluster(enabled, discovery, optionalText("cluster.host"), integer("cluster.port", 1, 65_535),
+        java.util.List.copyOf(members), serviceDns, integer("cluster.minMembers", 0, 1000),
+        integer("cluster.joinTimeoutMs", 1_000, 600_000));
   }
 
   private AppConfig.Pipeline pipeline() {

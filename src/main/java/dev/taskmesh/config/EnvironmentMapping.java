@@ -83,6 +83,14 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("SEARCH_PRICE_BREAKER_RESET_MS", "tasks.searchPrice.breakerResetMs");
     KEY_BY_VARIABLE.put("METRICS_PORT", "metrics.port");
     KEY_BY_VARIABLE.put("KAFKA_LAG_INTERVAL_MS", "metrics.kafkaLagIntervalMs");
+    KEY_BY_VARIABLE.put("CLUSTER_ENABLED", "cluster.enabled");
+    KEY_BY_VARIABLE.put("CLUSTER_DISCOVERY", "cluster.discovery");
+    KEY_BY_VARIABLE.put("CLUSTER_HOST", "cluster.host");
+    KEY_BY_VARIABLE.put("CLUSTER_PORT", "cluster.port");
+    KEY_BY_VARIABLE.put("CLUSTER_MEMBERS", "cluster.members");
+    KEY_BY_VARIABLE.put("CLUSTER_KUBERNETES_SERVICE_DNS", "cluster.kubernetesServiceDns");
+    KEY_BY_VARIABLE.put("CLUSTER_MIN_MEMBERS", "cluster.minMembers");
+    KEY_BY_VARIABLE.put("CLUSTER_JOIN_TIMEOUT_MS", "cluster.joinTimeoutMs");
   }
 
   private EnvironmentMapping() {}
@@ -105,10 +113,15 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.forEach((variable, key) -> {
       String value = environment.get(variable);
       if (value != null) {
-        put(layer, key, key.equals("roles") ? splitList(value) : value);
+        put(layer, key, isList(key) ? splitList(value) : value);
       }
     });
     return layer;
+  }
+
+  /** Keys whose environment value is a comma-separated list. */
+  public static boolean isList(String key) {
+    return key.equals("roles") || key.equals("cluster.members");
   }
 
   static JsonArray splitList(String value) {

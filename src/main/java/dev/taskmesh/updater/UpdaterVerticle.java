@@ -50,7 +50,9 @@ public final class UpdaterVerticle extends VerticleBase {
     DeadLetterRepository letters = new DeadLetterRepository(mongo);
     writer = new RunEventWriter(vertx, new RunRepository(mongo), config.updater().batchSize(), config.updater().batchDelayMs());
     String deadLetterTopic = config.kafka().topics().deadLetters();
-    consumer = vertx.eventBus().consumer(ADDRESS, message -> {
+    // Local only: in a cluster, this process's bridge must hand its records to this process's
+    // verticles; a request routed to another member would wait out its timeout if that member died.
+    consumer = vertx.eventBus().localConsumer(ADDRESS, message -> {
       LogContext.enter(message);
       DeadLetter.Source source = source(message);
       Future<Void> written = deadLetterTopic.equals(source.topic())

@@ -60,7 +60,9 @@ public final class WorkerVerticle extends VerticleBase {
     // Each instance has its own CPU executor: CPU-bound handlers then scale with worker instances.
     cpu = vertx.createSharedWorkerExecutor("taskmesh-cpu-" + deploymentID() + "-" + System.identityHashCode(this), config.worker().cpuThreads());
     RunExecutor executor = new RunExecutor(vertx, handlers, publisher, config.kafka().topics(), config.pipeline(), runs, inFlight, cpu);
-    commands = vertx.eventBus().consumer(ADDRESS, message -> {
+    // Local only: in a cluster, this process's bridge must hand its records to this process's
+    // verticles; a request routed to another member would wait out its timeout if that member died.
+    commands = vertx.eventBus().localConsumer(ADDRESS, message -> {
       if (stopping) {
         message.fail(503, "worker stopping");
         return;
