@@ -23,7 +23,8 @@ public record BenchOptions(
 
   public static final String USAGE = """
       Usage: java -jar target/taskmesh.jar bench <http|pipeline|scale|memory|all> [options]
-        --url URL            measure a running system (default: start one from this jar, embedded default)
+        --url URL            measure a running system, started with RATE_LIMIT_PER_MINUTE=0
+                             (default: start one from this jar, embedded default)
         --kafka HOST:PORT    its Kafka, for the Kafka floor (known automatically when the harness starts it)
         --email E --password P   admin login for --url (default: the harness's own admin)
         --pairs N            interleaved baseline/candidate pairs (default 5)

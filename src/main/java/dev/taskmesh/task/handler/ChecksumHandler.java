@@ -1,6 +1,7 @@
 package dev.taskmesh.task.handler;
 
 import dev.taskmesh.task.Cancellation;
+import dev.taskmesh.task.InputSchema;
 import dev.taskmesh.task.TaskContext;
 import dev.taskmesh.task.TaskHandler;
 import io.vertx.core.Future;
@@ -33,10 +34,7 @@ public final class ChecksumHandler implements TaskHandler {
 
   @Override
   public JsonObject inputSchema() {
-    return new JsonObject()
-        .put("type", "object")
-        .put("additionalProperties", false)
-        .put("properties", new JsonObject()
+    return InputSchema.object(new JsonObject()
             .put("sizeBytes", new JsonObject().put("type", "integer").put("minimum", 0).put("maximum", MAX_SIZE).put("default", 1024 * 1024))
             .put("rounds", new JsonObject().put("type", "integer").put("minimum", 1).put("maximum", MAX_ROUNDS).put("default", 1))
             .put("seed", new JsonObject().put("type", "integer").put("default", 0)));

@@ -1,5 +1,6 @@
 package dev.taskmesh.task.handler;
 
+import dev.taskmesh.task.InputSchema;
 import dev.taskmesh.task.TaskContext;
 import dev.taskmesh.task.TaskHandler;
 import io.vertx.core.Future;
@@ -32,10 +33,7 @@ public final class FailHandler implements TaskHandler {
 
   @Override
   public JsonObject inputSchema() {
-    return new JsonObject()
-        .put("type", "object")
-        .put("additionalProperties", false)
-        .put("properties", new JsonObject()
+    return InputSchema.object(new JsonObject()
             .put("mode", new JsonObject().put("type", "string").put("enum", new JsonArray().add("error").add("throw").add("hang")).put("default", "error"))
             .put("probability", new JsonObject().put("type", "number").put("minimum", 0).put("maximum", 1).put("default", 1.0))
             .put("failAttempts", new JsonObject().put("type", "integer").put("minimum", 0).put("maximum", 100).put("default", 0))

@@ -1,6 +1,7 @@
 package dev.taskmesh.task.handler;
 
 import dev.taskmesh.task.Cancellation;
+import dev.taskmesh.task.InputSchema;
 import dev.taskmesh.task.TaskContext;
 import dev.taskmesh.task.TaskHandler;
 import io.vertx.core.Future;
@@ -24,10 +25,7 @@ public final class PrimesHandler implements TaskHandler {
 
   @Override
   public JsonObject inputSchema() {
-    return new JsonObject()
-        .put("type", "object")
-        .put("additionalProperties", false)
-        .put("properties", new JsonObject()
+    return InputSchema.object(new JsonObject()
             .put("n", new JsonObject().put("type", "integer").put("minimum", 2).put("maximum", MAX_N).put("default", 100_000)));
   }
 

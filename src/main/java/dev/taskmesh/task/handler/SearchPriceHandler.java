@@ -1,6 +1,7 @@
 package dev.taskmesh.task.handler;
 
 import dev.taskmesh.config.AppConfig;
+import dev.taskmesh.task.InputSchema;
 import dev.taskmesh.task.TaskContext;
 import dev.taskmesh.task.TaskHandler;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -57,14 +58,11 @@ public final class SearchPriceHandler implements TaskHandler {
 
   @Override
   public JsonObject inputSchema() {
-    return new JsonObject()
-        .put("type", "object")
-        .put("additionalProperties", false)
-        .put("required", new JsonArray().add("title"))
-        .put("properties", new JsonObject()
+    return InputSchema.object(new JsonObject()
             .put("title", new JsonObject().put("type", "string").put("minLength", 1).put("maxLength", 200))
             .put("limit", new JsonObject().put("type", "integer").put("minimum", 1).put("maximum", MAX_LIMIT).put("default", 10))
-            .put("exact", new JsonObject().put("type", "boolean").put("default", false)));
+            .put("exact", new JsonObject().put("type", "boolean").put("default", false)))
+        .put("required", new JsonArray().add("title"));
   }
 
   /** Every try of the attempt with its timeout and retry delays, plus a margin. */

@@ -1,5 +1,6 @@
 package dev.taskmesh.task.handler;
 
+import dev.taskmesh.task.InputSchema;
 import dev.taskmesh.task.TaskContext;
 import dev.taskmesh.task.TaskHandler;
 import io.vertx.core.Future;
@@ -24,10 +25,7 @@ public final class SleepHandler implements TaskHandler {
 
   @Override
   public JsonObject inputSchema() {
-    return new JsonObject()
-        .put("type", "object")
-        .put("additionalProperties", false)
-        .put("properties", new JsonObject()
+    return InputSchema.object(new JsonObject()
             .put("millis", new JsonObject().put("type", "integer").put("minimum", 0).put("maximum", MAX_MILLIS).put("default", 0)));
   }
 

@@ -1,5 +1,6 @@
 package dev.taskmesh.task.handler;
 
+import dev.taskmesh.task.InputSchema;
 import dev.taskmesh.task.TaskContext;
 import dev.taskmesh.task.TaskHandler;
 import io.vertx.core.Future;
@@ -30,10 +31,7 @@ public final class WordCountHandler implements TaskHandler {
 
   @Override
   public JsonObject inputSchema() {
-    return new JsonObject()
-        .put("type", "object")
-        .put("additionalProperties", false)
-        .put("properties", new JsonObject()
+    return InputSchema.object(new JsonObject()
             .put("text", new JsonObject().put("type", "string").put("maxLength", MAX_TEXT).put("default", DEFAULT_TEXT))
             .put("top", new JsonObject().put("type", "integer").put("minimum", 0).put("maximum", 100).put("default", 5)));
   }
