@@ -26,8 +26,8 @@ public final class Report {
     switch (result.getString("scenario")) {
       case "http" -> printHttp(result, out);
       case "pipeline" -> printPipeline(result, out);
-      case "scale" -> out.printf("%nscale (%s n=%d): 1 instance %s runs/s, 2 instances %s runs/s, ratio %s%n",
-          result.getString("type"), result.getInteger("n"), summary(result, "oneInstanceRunsPerSec", "%.1f"),
+      case "scale" -> out.printf("%nscale (%s %s): 1 instance %s runs/s, 2 instances %s runs/s, ratio %s%n",
+          result.getString("type"), result.getJsonObject("input").encode(), summary(result, "oneInstanceRunsPerSec", "%.1f"),
           summary(result, "twoInstancesRunsPerSec", "%.1f"), summary(result, "ratio", "%.2f"));
       case "memory" -> out.println(result.containsKey("skipped") ? "\nmemory: " + result.getString("skipped")
           : String.format("%nmemory: idle RSS %d MB, peak under load %d MB (%d runs)", result.getLong("idleRssMb"),

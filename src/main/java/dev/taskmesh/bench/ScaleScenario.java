@@ -12,8 +12,13 @@ import java.util.Map;
  */
 public final class ScaleScenario {
 
-  /** About 100 ms of CPU a run: the task must dominate the per-run pipeline overhead, which worker instances do not scale. */
-  static final int PRIMES_N = 20_000_000;
+  /**
+   * SHA-256 over a 256 KiB buffer, 200 rounds: tens of milliseconds of pure CPU a run, with a working
+   * set that fits one core's L2. It must dominate the per-run pipeline overhead (which worker instances
+   * do not scale), and not be memory-bound (a large primes sieve measures the shared L3, not cores).
+   */
+  static final JsonObject INPUT = new JsonObject().put("sizeBytes", 262_144).put("rounds", 200);
+  static final String TYPE = "checksum";
 
   private ScaleScenario() {}
 
@@ -28,15 +33,15 @@ public final class ScaleScenario {
         try (SystemUnderTest sut = SystemUnderTest.start(Map.of("WORKER_INSTANCES", Integer.toString(instances)), options.serverCpus().orElse(null));
             LoadGenerator load = new LoadGenerator(vertx, sut.baseUrl(), options.connections())) {
           ApiClient api = new ApiClient(sut.baseUrl()).login(options.email(), options.password());
-          PipelineScenario.runBatch(api, load, "primes", new JsonObject().put("n", PRIMES_N), Math.max(4, runs / 5), options.connections(), 0, progress); // warm-up
-          double rate = PipelineScenario.runBatch(api, load, "primes", new JsonObject().put("n", PRIMES_N), runs, options.connections(), 0, progress)
+          PipelineScenario.runBatch(api, load, TYPE, INPUT, Math.max(4, runs / 5), options.connections(), 0, progress); // warm-up
+          double rate = PipelineScenario.runBatch(api, load, TYPE, INPUT, runs, options.connections(), 0, progress)
               .runsPerSecond();
           (instances == 1 ? one : two).add(rate);
         }
       }
     }
     progress.done("done");
-    return new JsonObject().put("scenario", "scale").put("type", "primes").put("n", PRIMES_N).put("runsPerBatch", runs)
+    return new JsonObject().put("scenario", "scale").put("type", TYPE).put("input", INPUT).put("runsPerBatch", runs)
         .put("oneInstanceRunsPerSec", Summary.of(one).toJson()).put("twoInstancesRunsPerSec", Summary.of(two).toJson())
         .put("ratio", Summary.ratios(two, one).toJson());
   }

@@ -24,7 +24,7 @@ class BenchSmokeIT {
     try (AppProcess bench = AppProcess.start(dir, Map.of(), "bench", "all", "--quick", "--connections", "8", "--out", out.toString())) {
       int exit = bench.awaitExit(Duration.ofMinutes(6));
       assertThat(exit).as(bench.stderr()).isZero();
-      assertThat(bench.stdout()).contains("hello (baseline)", "pipeline (", "scale (primes", "memory: idle RSS");
+      assertThat(bench.stdout()).contains("hello (baseline)", "pipeline (", "scale (checksum", "memory: idle RSS");
     }
     List<JsonObject> reports;
     try (Stream<Path> files = Files.list(out)) {
