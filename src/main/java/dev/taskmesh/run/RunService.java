@@ -220,10 +220,16 @@ public final class RunService {
     relay.publish(run).onFailure(e -> LOG.warn("Run {} not published yet ({}); the outbox relay will retry", run.id(), e.getMessage()));
   }
 
+  /** Notifies live streams; never lets a failed notification (see RunEventWriter#announce) stop the launch's publish. */
   private void announce(Run run, RunStatus status) {
-    if (eventBus != null) {
+    if (eventBus == null) {
+      return;
+    }
+    try {
       eventBus.publish(RunEventWriter.STATUS_ADDRESS, new RunEvent(run.id(), run.attempt(), status, Instant.now(), null, null, null)
           .toJson().put("launchedBy", run.launchedBy()));
+    } catch (RuntimeException e) {
+      LOG.debug("Status notification of run {} not published: {}", run.id(), e.toString());
     }
   }
 

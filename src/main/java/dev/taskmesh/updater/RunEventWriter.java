@@ -98,10 +98,11 @@ public final class RunEventWriter {
         .onComplete(done -> {
           writing--;
           if (done.succeeded()) {
+            // The writes are durable: acknowledge first, so nothing below can hold back the commits.
+            taken.forEach(p -> p.written().complete());
             java.util.Set<RunEvent> changed = new java.util.HashSet<>(done.result());
             events.forEach(e -> PipelineTelemetry.statusWritten(e.runId(), e.status().name(), e.attempt(), changed.contains(e)));
-            done.result().forEach(e -> eventBus.publish(STATUS_ADDRESS, statusChange(e)));
-            taken.forEach(p -> p.written().complete());
+            done.result().forEach(this::announce);
           } else {
             LOG.warn("Store write of {} run event(s) failed; they will be redelivered: {}", events.size(), done.cause().getMessage());
             taken.forEach(p -> p.written().fail(done.cause()));
@@ -121,6 +122,19 @@ public final class RunEventWriter {
       }
       return changed;
     }).recover(e -> Future.succeededFuture(List.of())); // the writes are durable; only the notifications are lost
+  }
+
+  /**
+   * Notifies live streams; a failure here never affects the write. Vert.x 5.0.7's clustered event
+   * bus can throw from publish towards a member that just died ("Promise already completed", the
+   * bug class of eclipse-vertx/vert.x#4922): one failed notification must not stop the others.
+   */
+  private void announce(RunEvent event) {
+    try {
+      eventBus.publish(STATUS_ADDRESS, statusChange(event));
+    } catch (RuntimeException e) {
+      LOG.debug("Status notification of run {} not published: {}", event.runId(), e.toString());
+    }
   }
 
   static JsonObject statusChange(RunEvent event) {
