@@ -170,10 +170,8 @@ public final class RunService {
     RunEvent event = RunEvent.of(run.id(), run.attempt(), RunStatus.CANCELLED, run.startedAt(), null, "cancelled by " + caller.id());
     return runs.apply(event).compose(changed -> {
       if (changed) {
-        if (eventBus != null) {
-          eventBus.publish(CANCEL_ADDRESS, new JsonObject().put("runId", run.id()).put("attempt", run.attempt()));
-          eventBus.publish(RunEventWriter.STATUS_ADDRESS, event.toJson().put("launchedBy", run.launchedBy()));
-        }
+        notify(CANCEL_ADDRESS, new JsonObject().put("runId", run.id()).put("attempt", run.attempt()));
+        notify(RunEventWriter.STATUS_ADDRESS, event.toJson().put("launchedBy", run.launchedBy()));
         return runs.findById(run.id()).map(Optional::orElseThrow);
       }
       // The run moved meanwhile (a new attempt, or it ended): decide again on what is stored now.
@@ -220,16 +218,24 @@ public final class RunService {
     relay.publish(run).onFailure(e -> LOG.warn("Run {} not published yet ({}); the outbox relay will retry", run.id(), e.getMessage()));
   }
 
-  /** Notifies live streams; never lets a failed notification (see RunEventWriter#announce) stop the launch's publish. */
   private void announce(Run run, RunStatus status) {
+    notify(RunEventWriter.STATUS_ADDRESS, new RunEvent(run.id(), run.attempt(), status, Instant.now(), null, null, null)
+        .toJson().put("launchedBy", run.launchedBy()));
+  }
+
+  /**
+   * Best-effort notification (live streams, workers): the store write it follows is already done, so
+   * a failed publish (see RunEventWriter#announce) must neither skip the launch's publish nor turn
+   * a completed cancel into an error for the client.
+   */
+  private void notify(String address, JsonObject body) {
     if (eventBus == null) {
       return;
     }
     try {
-      eventBus.publish(RunEventWriter.STATUS_ADDRESS, new RunEvent(run.id(), run.attempt(), status, Instant.now(), null, null, null)
-          .toJson().put("launchedBy", run.launchedBy()));
+      eventBus.publish(address, body);
     } catch (RuntimeException e) {
-      LOG.debug("Status notification of run {} not published: {}", run.id(), e.toString());
+      LOG.debug("Notification on {} not published: {}", address, e.toString());
     }
   }
 
