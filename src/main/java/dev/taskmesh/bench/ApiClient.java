@@ -47,6 +47,27 @@ public final class ApiClient {
     return send("GET", "/api/runs?taskId=" + taskId + "&status=" + status + "&size=1", null, 200).getLong("total");
   }
 
+  /** How many runs, of any task, are in the given status. */
+  public long countRuns(String status) throws Exception {
+    return send("GET", "/api/runs?status=" + status + "&size=1", null, 200).getLong("total");
+  }
+
+  /**
+   * Waits until no run is queued, pending or running (at most {@code maxSeconds}), so that a measured
+   * phase does not share the CPU with the pipeline still draining an earlier phase's launches.
+   */
+  public void awaitIdle(int maxSeconds, Progress progress) throws Exception {
+    long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      long busy = countRuns("QUEUED") + countRuns("PENDING") + countRuns("RUNNING");
+      if (busy == 0) {
+        return;
+      }
+      progress.show("waiting for the pipeline to drain: " + busy + " run(s) not finished");
+      Thread.sleep(500);
+    }
+  }
+
   /** Every run of the task, page by page. */
   public List<JsonObject> listRuns(String taskId) throws Exception {
     List<JsonObject> runs = new ArrayList<>();

@@ -31,7 +31,7 @@ public record BenchOptions(
         --seconds S          duration of each measured phase (default 10)
         --warmup S           JIT warm-up before counting (default 5)
         --connections N      concurrent requests in closed loops (default 64)
-        --runs N             runs per pipeline or scale phase (default 20000; scale: runs/10)
+        --runs N             runs per pipeline or scale phase (default 20000; scale: runs/200)
         --rates R1,R2        fixed launch rates for the pipeline's open loop (default: 50% of measured max)
         --server-cpus LIST   pin started servers with taskset (e.g. 0); run the harness itself with taskset -c 1
         --out DIR            where the JSON report goes (default bench-results)

@@ -54,6 +54,7 @@ public final class HttpScenario {
         List<Double> cand = new ArrayList<>();
         List<Double> candP50 = new ArrayList<>();
         for (int pair = 1; pair <= options.pairs(); pair++) {
+          api.awaitIdle(IDLE_WAIT_SECONDS, progress);
           progress.show(candidate.getKey() + ": pair " + pair + "/" + options.pairs() + " baseline");
           base.add(helloLoad.closedLoop("hello", baseline, options.connections(), options.seconds(), Long.MAX_VALUE).perSecond());
           progress.show(candidate.getKey() + ": pair " + pair + "/" + options.pairs() + " candidate");
@@ -63,6 +64,7 @@ public final class HttpScenario {
         }
         Summary candidateRate = Summary.of(cand);
         helloMax.put(candidate.getKey(), Summary.of(base).median());
+        api.awaitIdle(IDLE_WAIT_SECONDS, progress);
         progress.show(candidate.getKey() + ": open loop at 50% of its maximum");
         double rate = Math.max(1, candidateRate.median() / 2);
         LoadResult open = apiLoad.openLoop(candidate.getKey(), candidate.getValue(), rate, options.seconds());
@@ -85,6 +87,9 @@ public final class HttpScenario {
       hello.destroy();
     }
   }
+
+  /** Launches of a warm-up or of the launch phase keep the pipeline busy for a while after it. */
+  private static final int IDLE_WAIT_SECONDS = 300;
 
   private static void awaitHello(LoadGenerator hello) throws InterruptedException {
     for (int i = 0; i < 100; i++) {

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * Runs through the whole pipeline: launched over HTTP, completed in the store. Throughput is runs
@@ -32,8 +33,7 @@ public final class PipelineScenario {
     ApiClient api = new ApiClient(sut.baseUrl()).login(options.email(), options.password());
     String kafka = options.kafka().orElse(sut.kafkaBootstrap());
     try (LoadGenerator load = new LoadGenerator(vertx, sut.baseUrl(), options.connections())) {
-      progress.show("warming up");
-      runBatch(api, load, "sleep", new JsonObject(), Math.max(100, options.runs() / 10), options.connections(), 0, progress);
+      warmUp(api, load, sut, "sleep", new JsonObject(), Math.max(100, options.runs() / 10), options, progress);
 
       List<Double> fullSpeed = new ArrayList<>();
       List<Double> p99 = new ArrayList<>();
@@ -83,6 +83,43 @@ public final class PipelineScenario {
       return report;
     }
   }
+
+  /**
+   * Runs warm-up batches until at least {@code --warmup} seconds have passed and the system is warm
+   * (at most {@value #MAX_WARMUP_BATCHES} batches). A freshly started system spends its first minutes
+   * in the JIT: the C2 compiler alone takes a quarter to half of a core, which on a 2-core machine
+   * hides exactly what the scale scenario measures. Warm means: when the harness started the system,
+   * its compiler threads used under {@value #QUIET_COMPILER_SHARE} of a core during the last batch;
+   * otherwise, two consecutive batches agree within 5%.
+   */
+  static void warmUp(ApiClient api, LoadGenerator load, SystemUnderTest sut, String type, JsonObject input, int runs,
+      BenchOptions options, Progress progress) throws Exception {
+    long minimumEnd = System.nanoTime() + (long) (options.warmupSeconds() * 1e9);
+    double previous = 0;
+    for (int batch = 1; batch <= MAX_WARMUP_BATCHES; batch++) {
+      OptionalDouble compilerBefore = sut.compilerCpuSeconds();
+      long started = System.nanoTime();
+      double rate = runBatch(api, load, type, input, runs, options.connections(), 0, progress).runsPerSecond();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      OptionalDouble compilerAfter = sut.compilerCpuSeconds();
+      boolean warm;
+      if (compilerBefore.isPresent() && compilerAfter.isPresent()) {
+        double share = (compilerAfter.getAsDouble() - compilerBefore.getAsDouble()) / seconds;
+        progress.show(String.format("warm-up batch %d: %.1f runs/s, JIT compiler %.0f%% of a core", batch, rate, share * 100));
+        warm = share < QUIET_COMPILER_SHARE;
+      } else {
+        progress.show(String.format("warm-up batch %d: %.1f runs/s", batch, rate));
+        warm = previous > 0 && Math.abs(rate - previous) <= 0.05 * previous;
+      }
+      if (warm && System.nanoTime() >= minimumEnd) {
+        return;
+      }
+      previous = rate;
+    }
+  }
+
+  static final int MAX_WARMUP_BATCHES = 30;
+  static final double QUIET_COMPILER_SHARE = 0.10;
 
   /**
    * Launches {@code runs} runs of a new task (closed loop with {@code concurrency}, or open loop at

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -93,6 +94,38 @@ public final class SystemUnderTest implements AutoCloseable {
   public String kafkaBootstrap() {
     return kafkaBootstrap;
   }
+
+  /**
+   * CPU seconds the started process's JIT compiler threads have used so far (Linux, when this
+   * harness started the process): the warm-up goes on until they fall quiet.
+   */
+  public OptionalDouble compilerCpuSeconds() {
+    if (process == null) {
+      return OptionalDouble.empty();
+    }
+    Path tasks = Path.of("/proc/" + process.pid() + "/task");
+    try (var threads = Files.list(tasks)) {
+      long ticks = 0;
+      for (Path thread : threads.toList()) {
+        try {
+          if (Files.readString(thread.resolve("comm")).startsWith("C2 Compiler")
+              || Files.readString(thread.resolve("comm")).startsWith("C1 Compiler")) {
+            // utime and stime are fields 14 and 15; the name (field 2) has no spaces here.
+            String[] fields = Files.readString(thread.resolve("stat")).split(" ");
+            ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // a compiler thread that exited meanwhile
+        }
+      }
+      return OptionalDouble.of(ticks / (double) CLOCK_TICKS_PER_SECOND);
+    } catch (java.io.IOException e) {
+      return OptionalDouble.empty();
+    }
+  }
+
+  /** USER_HZ: 100 on every Linux this runs on. */
+  private static final int CLOCK_TICKS_PER_SECOND = 100;
 
   /** Resident memory of the started process in MB, when this harness started it. */
   public OptionalLong rssMb() {

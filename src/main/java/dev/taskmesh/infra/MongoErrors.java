@@ -1,5 +1,15 @@
 package dev.taskmesh.infra;
 
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 /** Recognises store errors that callers turn into answers rather than failures. */
 public final class MongoErrors {
 
@@ -17,5 +27,32 @@ public final class MongoErrors {
       }
     }
     return false;
+  }
+
+  /**
+   * The items of a bulk write the store refused, by index, each with its own error; empty when the
+   * failure is not a per-item refusal (the whole write failed, or its fate is unknown).
+   */
+  public static Optional<Map<Integer, Throwable>> bulkWriteErrors(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof MongoBulkWriteException bulk && bulk.getWriteConcernError() == null) {
+        Map<Integer, Throwable> refused = new HashMap<>();
+        for (BulkWriteError error : bulk.getWriteErrors()) {
+          refused.put(error.getIndex(), new IllegalStateException("E" + error.getCode() + " " + error.getMessage()));
+        }
+        return Optional.of(refused);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One outcome per item of a bulk write of {@code size} items, failed where the store refused it. */
+  public static <T> List<AsyncResult<T>> perItem(int size, Map<Integer, Throwable> refused) {
+    List<AsyncResult<T>> outcomes = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      Throwable error = refused.get(i);
+      outcomes.add(error == null ? Future.succeededFuture() : Future.failedFuture(error));
+    }
+    return outcomes;
   }
 }

@@ -1,5 +1,8 @@
 package dev.taskmesh.run;
 
+import dev.taskmesh.infra.GroupCommit;
+import dev.taskmesh.infra.MongoErrors;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,10 +29,15 @@ public final class RunRepository {
 
   public static final String COLLECTION = "runs";
 
+  /** At most this many launches go to the store in one bulk insert. */
+  static final int MAX_INSERT_BATCH = 500;
+
   private final MongoClient mongo;
+  private final GroupCommit<JsonObject, Void> inserts;
 
   public RunRepository(MongoClient mongo) {
     this.mongo = mongo;
+    this.inserts = new GroupCommit<>(this::insertAll, doc -> mongo.insert(COLLECTION, doc).mapEmpty(), MAX_INSERT_BATCH);
   }
 
   public Future<Void> createIndexes() {
@@ -118,8 +126,22 @@ public final class RunRepository {
     });
   }
 
+  /** Stores a new run. Concurrent launches on one event loop share one bulk insert (group commit). */
   public Future<Run> insert(Run run) {
-    return mongo.insert(COLLECTION, run.toDocument()).map(id -> run);
+    return inserts.submit(run.toDocument()).map(v -> run);
+  }
+
+  /**
+   * One unordered bulk insert. Its result lists the items the store refused (a duplicate id); every
+   * other item of the batch was stored.
+   */
+  private Future<List<AsyncResult<Void>>> insertAll(List<JsonObject> docs) {
+    List<BulkOperation> operations = docs.stream().map(BulkOperation::createInsert).toList();
+    return mongo.bulkWriteWithOptions(COLLECTION, operations, new BulkWriteOptions().setOrdered(false))
+        .map(result -> MongoErrors.<Void>perItem(docs.size(), Map.of()))
+        .recover(e -> MongoErrors.bulkWriteErrors(e)
+            .map(refused -> Future.succeededFuture(MongoErrors.<Void>perItem(docs.size(), refused)))
+            .orElseGet(() -> Future.failedFuture(e)));
   }
 
   public Future<Optional<Run>> findById(String id) {

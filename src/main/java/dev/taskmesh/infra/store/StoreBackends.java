@@ -4,16 +4,20 @@ import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import java.util.List;
+import org.h2.mvstore.MVStore;
 
 /**
  * The embedded store's backends with {@code _id}-first queries ({@link IdFirstQuery}). The H2 one
- * opens its maps under the same names as mongo-java-server 1.47.0's own H2 database, so a data dir
- * written by either reads back with the other.
+ * keeps mongo-java-server 1.47.0's map names but stores documents and index keys as BSON
+ * ({@link StoreFormat}); a data dir in mongo-java-server's own layout is converted when opened.
  */
 public final class StoreBackends {
 
@@ -33,16 +37,25 @@ public final class StoreBackends {
     };
   }
 
+  /** The H2 backend on {@code fileName}, in this project's layout ({@link StoreFormat}), converted first if older. */
   public static MongoBackend h2(String fileName) {
-    return new H2Backend(fileName) {
+    MVStore store = MVStore.open(fileName);
+    StoreFormat.upgrade(store);
+    return new H2Backend(store) {
       @Override
       protected MongoDatabase openOrCreateDatabase(String databaseName) {
         return new H2Database(databaseName, getMvStore(), getCursorRegistry()) {
           @Override
           protected MongoCollection<Object> openOrCreateCollection(String name, CollectionOptions options) {
             String namespace = getFullCollectionNamespace(name);
-            return new IdFirstH2Collection(this, name, options, getMvStore().openMap("databases." + namespace),
+            return new IdFirstH2Collection(this, name, options, StoreFormat.openData(getMvStore(), "databases." + namespace),
                 getMvStore().openMap("meta." + namespace), cursorRegistry);
+          }
+
+          @Override
+          protected Index<Object> openOrCreateUniqueIndex(String collection, String indexName, List<IndexKey> keys, boolean sparse) {
+            String mapName = getFullCollectionNamespace(collection) + "._index_" + indexName;
+            return new BsonUniqueIndex(StoreFormat.openIndex(getMvStore(), mapName), indexName, keys, sparse);
           }
         };
       }

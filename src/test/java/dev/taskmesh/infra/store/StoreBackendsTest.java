@@ -109,17 +109,44 @@ class StoreBackendsTest {
   }
 
   @Test
-  void anH2FileWrittenByEitherBackendReadsBackWithTheOther() {
-    String file = dir.resolve("shared.mv").toString();
-    try (Store store = Store.start(StoreBackends.h2(file))) {
-      store.client().insert("runs", new JsonObject().put("_id", "a").put("n", 1)).await();
-    }
+  void aFileInMongoJavaServersOwnLayoutIsConvertedOnceAndKeepsDocumentsAndUniqueIndexes() {
+    String file = dir.resolve("old.mv").toString();
+    JsonObject rich = new JsonObject().put("_id", "a").put("email", "a@x").put("n", 1).put("big", 9_007_199_254_740_993L)
+        .put("ratio", 0.5).put("flag", true).put("none", (Object) null)
+        .put("at", new JsonObject().put("$date", "2026-11-28T05:00:00Z"))
+        .put("nested", new JsonObject().put("list", new JsonArray().add(1).add("two").add(new JsonObject().put("three", 3))));
     try (Store store = Store.start(new H2Backend(file))) {
-      assertThat(store.client().findOne("runs", new JsonObject().put("_id", "a"), null).await().getInteger("n")).isEqualTo(1);
-      store.client().insert("runs", new JsonObject().put("_id", "b").put("n", 2)).await();
+      store.client().createIndexWithOptions("users", new JsonObject().put("email", 1), new io.vertx.ext.mongo.IndexOptions().unique(true)).await();
+      store.client().insert("users", rich).await();
+      store.client().insert("users", new JsonObject().put("_id", "b").put("email", "b@x")).await();
     }
-    try (Store store = Store.start(StoreBackends.h2(file))) {
-      assertThat(store.client().count("runs", new JsonObject()).await()).isEqualTo(2);
+    for (int reopen = 1; reopen <= 2; reopen++) { // converted at the first open, read as is at the second
+      try (Store store = Store.start(StoreBackends.h2(file))) {
+        assertThat(store.client().findOne("users", new JsonObject().put("_id", "a"), null).await()).isEqualTo(rich);
+        assertThat(store.client().count("users", new JsonObject()).await()).isEqualTo(reopen == 1 ? 2 : 3);
+        Throwable duplicate = store.client().insert("users", new JsonObject().put("_id", "c" + reopen).put("email", "b@x"))
+            .transform(done -> io.vertx.core.Future.succeededFuture(done.cause())).await();
+        assertThat(duplicate).isNotNull();
+        assertThat(dev.taskmesh.infra.MongoErrors.duplicateKey(duplicate)).isTrue();
+        if (reopen == 1) {
+          store.client().insert("users", new JsonObject().put("_id", "d").put("email", "d@x")).await();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aConcurrentBatchOfInsertsReportsEachDuplicateByItself() {
+    try (Store store = Store.start(StoreBackends.h2(dir.resolve("bulk.mv").toString()))) {
+      store.client().insert("runs", new JsonObject().put("_id", "taken")).await();
+      var operations = List.of("free-1", "taken", "free-2").stream()
+          .map(id -> io.vertx.ext.mongo.BulkOperation.createInsert(new JsonObject().put("_id", id))).toList();
+      Throwable failure = store.client().bulkWriteWithOptions("runs", operations, new io.vertx.ext.mongo.BulkWriteOptions().setOrdered(false))
+          .transform(done -> io.vertx.core.Future.succeededFuture(done.cause())).await();
+      var refused = dev.taskmesh.infra.MongoErrors.bulkWriteErrors(failure).orElseThrow();
+      assertThat(refused).containsOnlyKeys(1);
+      assertThat(dev.taskmesh.infra.MongoErrors.duplicateKey(refused.get(1))).isTrue();
+      assertThat(store.client().count("runs", new JsonObject()).await()).isEqualTo(3);
     }
   }
 }
