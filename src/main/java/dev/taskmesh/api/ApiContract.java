@@ -86,11 +86,17 @@ public final class ApiContract {
   public static Router build(Vertx vertx, OpenAPIContract contract, List<Handler<RoutingContext>> rootHandlers,
       JWTAuthHandler authentication, Handler<RoutingContext> guard, Map<String, Handler<RoutingContext>> operations) {
     checkSameOperations(contract, operations.keySet());
-    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    RequestExtractor extractor = RequestExtractor.withBodyHandler();
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, extractor);
     rootHandlers.forEach(builder::rootHandler);
     builder.security("bearerAuth").httpHandler(authentication);
+    // Our validator in place of the builder's: the same checks, without a worker-thread hop per request.
+    ContractValidator validator = new ContractValidator(vertx, contract);
     for (OpenAPIRoute route : builder.getRoutes()) {
-      route.addHandler(guard).addHandler(operations.get(route.getOperation().getOperationId()));
+      route.setDoValidation(false)
+          .addHandler(validator.handler(route.getOperation(), extractor))
+          .addHandler(guard)
+          .addHandler(operations.get(route.getOperation().getOperationId()));
     }
     return builder.createRouter();
   }

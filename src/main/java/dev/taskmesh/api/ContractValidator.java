@@ -1,0 +1,151 @@
+package dev.taskmesh.api;
+
+import static io.vertx.openapi.validation.ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.InputTrustHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaValidationException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+import io.vertx.openapi.contract.MediaType;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.Style;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.ValidationContext;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.analyser.ContentAnalyser;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.RequestValidatorImpl;
+import io.vertx.openapi.validation.transformer.FormTransformer;
+import io.vertx.openapi.validation.transformer.LabelTransformer;
+import io.vertx.openapi.validation.transformer.MatrixTransformer;
+import io.vertx.openapi.validation.transformer.ParameterTransformer;
+import io.vertx.openapi.validation.transformer.SimpleTransformer;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Validates requests against the contract exactly as vertx-openapi's own validator does (same
+ * transformers, schemas and errors), without its two costs on every request: a hop to a worker
+ * thread ({@code executeBlocking}) and a new schema validator per parameter, each copying the whole
+ * schema repository. Here each schema's validator is built once and validation runs on the event
+ * loop: it is a few microseconds of CPU on bounded input (the body limit applies first).
+ *
+ * <p>One instance per router, so per event loop: the cache needs no locking.
+ */
+final class ContractValidator extends RequestValidatorImpl {
+
+  private final Map<Style, ParameterTransformer> transformers = new EnumMap<>(Style.class);
+  private final Map<JsonSchema, Validator> validators = new IdentityHashMap<>();
+
+  ContractValidator(Vertx vertx, OpenAPIContract contract) {
+    super(vertx, contract);
+    transformers.put(Style.SIMPLE, new SimpleTransformer());
+    transformers.put(Style.LABEL, new LabelTransformer());
+    transformers.put(Style.MATRIX, new MatrixTransformer());
+    transformers.put(Style.FORM, new FormTransformer());
+  }
+
+  /** The route handler: validates, stores the validated request where operation handlers look, or fails with 400. */
+  InputTrustHandler handler(Operation operation, RequestExtractor extractor) {
+    return ctx -> extractor.extractValidatableRequest(ctx, operation)
+        .compose(request -> validate(request, operation.getOperationId()))
+        .onSuccess(validated -> {
+          ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
+          ctx.next();
+        })
+        .onFailure(e -> fail(ctx, e));
+  }
+
+  private static void fail(RoutingContext ctx, Throwable e) {
+    ctx.fail(e instanceof ValidatorException ? new HttpException(HttpResponseStatus.BAD_REQUEST.code(), e.getMessage(), e) : e);
+  }
+
+  @Override
+  public Future<ValidatedRequest> validate(ValidatableRequest request, String operationId) {
+    return getOperation(operationId).compose(operation -> {
+      try {
+        return Future.succeededFuture(validateNow(request, operation));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    });
+  }
+
+  private ValidatedRequest validateNow(ValidatableRequest request, Operation operation) {
+    Map<String, RequestParameter> cookies = new java.util.HashMap<>(2);
+    Map<String, RequestParameter> headers = new java.util.HashMap<>(2);
+    Map<String, RequestParameter> path = new java.util.HashMap<>(2);
+    Map<String, RequestParameter> query = new java.util.HashMap<>(4);
+    for (Parameter param : operation.getParameters()) {
+      switch (param.getIn()) {
+        case COOKIE -> cookies.put(param.getName(), validateParameter(param, request.getCookies().get(param.getName())));
+        case HEADER -> headers.put(param.getName(), validateParameter(param, request.getHeaders().get(param.getName())));
+        case PATH -> path.put(param.getName(), validateParameter(param, request.getPathParameters().get(param.getName())));
+        case QUERY -> query.put(param.getName(), validateParameter(param, request.getQuery().get(param.getName())));
+      }
+    }
+    RequestParameter body = validateBody(operation.getRequestBody(), request);
+    return new io.vertx.openapi.validation.impl.ValidatedRequestImpl(cookies, headers, path, query, body);
+  }
+
+  @Override
+  public RequestParameter validateParameter(Parameter parameter, RequestParameter value) throws ValidatorException {
+    if (value == null || value.isNull()) {
+      if (parameter.isRequired()) {
+        throw ValidatorException.createMissingRequiredParameter(parameter);
+      }
+      return new RequestParameterImpl(null);
+    }
+    ParameterTransformer transformer = transformers.get(parameter.getStyle());
+    if (transformer == null) {
+      throw ValidatorException.createUnsupportedValueFormat(parameter);
+    }
+    Object transformed = transformer.transform(parameter, String.valueOf(value.get()));
+    OutputUnit result = validator(parameter.getSchema()).validate(transformed);
+    try {
+      result.checkValidity();
+      return new RequestParameterImpl(transformed);
+    } catch (JsonSchemaValidationException e) {
+      throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, e);
+    }
+  }
+
+  @Override
+  protected RequestParameterImpl validate(MediaType mediaType, String contentType, Buffer rawContent, ValidationContext context) {
+    ContentAnalyser analyser = mediaType == null ? null : ContentAnalyser.getContentAnalyser(mediaType, contentType, rawContent, context);
+    if (analyser == null) {
+      throw new ValidatorException("The format of the " + context + " body is not supported", UNSUPPORTED_VALUE_FORMAT);
+    }
+    analyser.checkSyntacticalCorrectness();
+    if (!isSchemaValidationRequired(mediaType)) {
+      return new RequestParameterImpl(rawContent);
+    }
+    Object transformed = analyser.transform();
+    OutputUnit result = validator(mediaType.getSchema()).validate(transformed);
+    try {
+      result.checkValidity();
+      return new RequestParameterImpl(transformed);
+    } catch (JsonSchemaValidationException e) {
+      throw SchemaValidationException.createInvalidValueBody(result, context, e);
+    }
+  }
+
+  private Validator validator(JsonSchema schema) {
+    return validators.computeIfAbsent(schema, s -> contract.getSchemaRepository().validator(s));
+  }
+}
