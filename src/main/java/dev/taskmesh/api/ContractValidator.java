@@ -115,7 +115,8 @@ final class ContractValidator extends RequestValidatorImpl {
     if (transformer == null) {
       throw ValidatorException.createUnsupportedValueFormat(parameter);
     }
-    Object transformed = transformer.transform(parameter, String.valueOf(value.get()));
+    String raw = String.valueOf(value.get());
+    Object transformed = isPlainString(parameter, raw) ? raw : transformer.transform(parameter, raw);
     OutputUnit result = validator(parameter.getSchema()).validate(transformed);
     try {
       result.checkValidity();
@@ -124,6 +125,27 @@ final class ContractValidator extends RequestValidatorImpl {
       throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, e);
     }
   }
+
+  /**
+   * A simple-style string parameter whose raw text cannot be JSON (no quote, bracket, brace,
+   * backslash or space, and not a number literal) is that text: vertx-openapi's transformer would get
+   * the same answer, but only after a failed JSON parse and its exception (ids such as UUIDs).
+   */
+  static boolean isPlainString(Parameter parameter, String raw) {
+    if (parameter.getStyle() != Style.SIMPLE || parameter.getSchemaType() != io.vertx.json.schema.common.dsl.SchemaType.STRING || raw.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':';
+      if (!safe) {
+        return false;
+      }
+    }
+    return !JSON_NUMBER.matcher(raw).matches();
+  }
+
+  private static final java.util.regex.Pattern JSON_NUMBER = java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
 
   @Override
   protected RequestParameterImpl validate(MediaType mediaType, String contentType, Buffer rawContent, ValidationContext context) {

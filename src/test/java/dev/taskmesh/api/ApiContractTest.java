@@ -91,4 +91,25 @@ class ApiContractTest {
     missing.remove("getRun");
     assertThatThrownBy(() -> ApiContract.checkSameOperations(contract, missing.keySet())).hasMessageContaining("getRun");
   }
+
+  @Test
+  void theValidatorsShortcutForPlainStringsAnswersAsVertxOpenapisTransformerDoes() {
+    io.vertx.openapi.contract.Parameter id = contract.operation("getRun").getParameters().stream()
+        .filter(p -> p.getName().equals("id")).findFirst().orElseThrow();
+    var transformer = new io.vertx.openapi.validation.transformer.SimpleTransformer();
+    for (String raw : java.util.List.of("46075a7b-06c1-4957-98a1-0d9d2f9bb7a1", "abc", "a-b.c:d_e", "r1", "123", "-1", "1.5", "1e5",
+        "1-2", "true", "null", "x y", "\"q\"", "[1]", "{}", "a\\b", "E5", "-", "0x10")) {
+      Object expected;
+      try {
+        expected = transformer.transform(id, raw);
+      } catch (RuntimeException refused) {
+        expected = refused.getClass();
+      }
+      if (ContractValidator.isPlainString(id, raw)) {
+        assertThat((Object) raw).as(raw).isEqualTo(expected);
+      }
+    }
+    assertThat(ContractValidator.isPlainString(id, "46075a7b-06c1-4957-98a1-0d9d2f9bb7a1")).isTrue();
+    assertThat(ContractValidator.isPlainString(id, "-1")).isFalse();
+  }
 }
