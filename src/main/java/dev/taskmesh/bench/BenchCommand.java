@@ -50,7 +50,7 @@ public final class BenchCommand {
     if (all || !options.scenario().equals("scale")) {
       try (SystemUnderTest sut = options.url().isPresent()
           ? SystemUnderTest.attach(options.url().get(), options.kafka().orElse(null))
-          : SystemUnderTest.start(Map.of(), options.serverCpus().orElse(null))) {
+          : SystemUnderTest.start(Map.of(), options.serverCpus().orElse(null), options.jvmOptions())) {
         if (all || options.scenario().equals("memory")) {
           results.add(MemoryScenario.run(options, sut, vertx));
         }
@@ -65,6 +65,8 @@ public final class BenchCommand {
     if (all || options.scenario().equals("scale")) {
       results.add(ScaleScenario.run(options, vertx));
     }
+    // A report says how the measured JVM was started: a capped heap changes every figure.
+    results.forEach(result -> result.put("jvmOptions", new io.vertx.core.json.JsonArray(options.url().isPresent() ? List.of() : options.jvmOptions())));
     return results;
   }
 }

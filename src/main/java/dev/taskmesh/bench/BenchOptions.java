@@ -19,7 +19,9 @@ public record BenchOptions(
     int runs,
     List<Double> rates,
     Optional<String> serverCpus,
-    Path out) {
+    Path out,
+    int warmupBatches,
+    List<String> jvmOptions) {
 
   public static final String USAGE = """
       Usage: java -jar target/taskmesh.jar bench <http|pipeline|scale|memory|all> [options]
@@ -30,6 +32,10 @@ public record BenchOptions(
         --pairs N            interleaved baseline/candidate pairs (default 5)
         --seconds S          duration of each measured phase (default 10)
         --warmup S           JIT warm-up before counting (default 5)
+        --warmup-batches N   at most N warm-up batches in pipeline and scale (default 30): they go on
+                             until the started system's JIT compiler uses under 10% of a core
+        --jvm-options "..."  JVM options for the systems the harness starts (default none:
+                             plain java -jar), e.g. "-Xmx256m" for the memory-capped run
         --connections N      concurrent requests in closed loops (default 64)
         --runs N             runs per pipeline or scale phase (default 20000; scale: runs/200)
         --rates R1,R2        fixed launch rates for the pipeline's open loop (default: 50% of measured max)
@@ -58,6 +64,8 @@ public record BenchOptions(
     int runs = 20_000;
     List<Double> rates = new ArrayList<>();
     Path out = Path.of("bench-results");
+    int warmupBatches = 30;
+    List<String> jvmOptions = List.of();
     for (int i = 1; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--quick")) {
@@ -65,6 +73,7 @@ public record BenchOptions(
         seconds = 1;
         warmup = 0.5;
         runs = 200;
+        warmupBatches = 1;
         continue;
       }
       if (i + 1 >= args.length) {
@@ -88,10 +97,13 @@ public record BenchOptions(
         }
         case "--server-cpus" -> cpus = Optional.of(value);
         case "--out" -> out = Path.of(value);
+        case "--warmup-batches" -> warmupBatches = positive(flag, value);
+        case "--jvm-options" -> jvmOptions = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
-    return new BenchOptions(scenario, url, kafka, email, password, pairs, seconds, warmup, connections, runs, rates, cpus, out);
+    return new BenchOptions(scenario, url, kafka, email, password, pairs, seconds, warmup, connections, runs, rates, cpus, out,
+        warmupBatches, jvmOptions);
   }
 
   private static int positive(String flag, String value) {

@@ -86,7 +86,7 @@ public final class PipelineScenario {
 
   /**
    * Runs warm-up batches until at least {@code --warmup} seconds have passed and the system is warm
-   * (at most {@value #MAX_WARMUP_BATCHES} batches). A freshly started system spends its first minutes
+   * (at most {@code --warmup-batches}). A freshly started system spends its first minutes
    * in the JIT: the C2 compiler alone takes a quarter to half of a core, which on a 2-core machine
    * hides exactly what the scale scenario measures. Warm means: when the harness started the system,
    * its compiler threads used under {@value #QUIET_COMPILER_SHARE} of a core during the last batch;
@@ -96,7 +96,7 @@ public final class PipelineScenario {
       BenchOptions options, Progress progress) throws Exception {
     long minimumEnd = System.nanoTime() + (long) (options.warmupSeconds() * 1e9);
     double previous = 0;
-    for (int batch = 1; batch <= MAX_WARMUP_BATCHES; batch++) {
+    for (int batch = 1; batch <= options.warmupBatches(); batch++) {
       OptionalDouble compilerBefore = sut.compilerCpuSeconds();
       long started = System.nanoTime();
       double rate = runBatch(api, load, type, input, runs, options.connections(), 0, progress).runsPerSecond();
@@ -118,7 +118,6 @@ public final class PipelineScenario {
     }
   }
 
-  static final int MAX_WARMUP_BATCHES = 30;
   static final double QUIET_COMPILER_SHARE = 0.10;
 
   /**

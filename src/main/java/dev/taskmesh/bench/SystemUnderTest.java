@@ -43,15 +43,20 @@ public final class SystemUnderTest implements AutoCloseable {
     return new SystemUnderTest(baseUrl, null, null, kafkaBootstrap);
   }
 
-  /** Starts {@code java -jar <this jar>} with the given extra environment, pinned to {@code cpus} when set. */
-  public static SystemUnderTest start(Map<String, String> env, String cpus) throws Exception {
+  /**
+   * Starts {@code java <jvmOptions> -jar <this jar>} with the given extra environment, pinned to
+   * {@code cpus} when set.
+   */
+  public static SystemUnderTest start(Map<String, String> env, String cpus, List<String> jvmOptions) throws Exception {
     int port = freePort();
     Path dir = Files.createTempDirectory("taskmesh-bench");
     List<String> command = new ArrayList<>();
     if (cpus != null && Files.isExecutable(Path.of("/usr/bin/taskset"))) {
       command.addAll(List.of("taskset", "-c", cpus));
     }
-    command.addAll(List.of(javaBinary(), "-jar", ownJar()));
+    command.add(javaBinary());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", ownJar()));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(dir.resolve("stdout.log").toFile())
         .redirectError(dir.resolve("stderr.log").toFile());

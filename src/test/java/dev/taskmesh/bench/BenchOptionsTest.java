@@ -32,4 +32,15 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"http", "--pairs"})).hasMessageContaining("needs a value");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {})).hasMessageContaining("missing scenario");
   }
+
+  @Test
+  void warmupBatchesAndJvmOptionsForTheStartedSystems() {
+    BenchOptions defaults = BenchOptions.parse(new String[] {"memory"});
+    assertThat(defaults.warmupBatches()).isEqualTo(30);
+    assertThat(defaults.jvmOptions()).isEmpty();
+    assertThat(BenchOptions.parse(new String[] {"all", "--quick"}).warmupBatches()).isEqualTo(1);
+    BenchOptions capped = BenchOptions.parse(new String[] {"memory", "--jvm-options", " -Xmx256m  -XX:+UseSerialGC ", "--warmup-batches", "4"});
+    assertThat(capped.jvmOptions()).containsExactly("-Xmx256m", "-XX:+UseSerialGC");
+    assertThat(capped.warmupBatches()).isEqualTo(4);
+  }
 }
