@@ -3,6 +3,7 @@ package dev.taskmesh.api;
 import dev.taskmesh.auth.Caller;
 import dev.taskmesh.observability.Traceparent;
 import dev.taskmesh.run.Run;
+import dev.taskmesh.run.RunQuery;
 import dev.taskmesh.run.RunRepository;
 import dev.taskmesh.run.RunService;
 import dev.taskmesh.task.TaskService;
@@ -73,7 +74,7 @@ final class RunRoutes {
     int page = Requests.intQuery(ctx, "page", 1);
     int size = Requests.intQuery(ctx, "size", Requests.DEFAULT_SIZE);
     String launchedBy = caller.isAdmin() ? Requests.query(ctx, "launchedBy") : caller.id();
-    RunRepository.Query query = new RunRepository.Query(Requests.query(ctx, "status"), taskId, launchedBy,
+    RunQuery query = new RunQuery(Requests.query(ctx, "status"), taskId, launchedBy,
         Requests.instantQuery(ctx, "from"), Requests.instantQuery(ctx, "to"),
         Optional.ofNullable(Requests.query(ctx, "sort")).orElse("created"), Requests.ascending(ctx), (page - 1) * size, size);
     runs.list(query)

@@ -59,7 +59,7 @@ public record Run(
         .put("updatedAt", MongoDates.toDocument(createdAt))
         .put("recoveries", 0)
         // The audit trail of applied transitions: the ledger checks read it (exactly one terminal entry).
-        .put("transitions", new io.vertx.core.json.JsonArray().add(RunRepository.transition(status, attempt, createdAt, null)));
+        .put("transitions", new io.vertx.core.json.JsonArray().add(RunChanges.transition(status, attempt, createdAt, null)));
   }
 
   public static Run fromDocument(JsonObject doc) {

@@ -49,45 +49,21 @@ public final class RunRepository {
         .mapEmpty();
   }
 
-  /** Filters of a run list; null = any. */
-  public record Query(String status, String taskId, String launchedBy, Instant from, Instant to, String sort, boolean ascending, int skip, int limit) {}
-
-  private static final java.util.Map<String, String> SORT_FIELDS = java.util.Map.of(
-      "created", "createdAt", "started", "startedAt", "finished", "finishedAt", "status", "seq");
-
-  public Future<List<Run>> find(Query query) {
+  public Future<List<Run>> find(RunQuery query) {
     int direction = query.ascending() ? 1 : -1;
-    JsonObject sort = new JsonObject().put(SORT_FIELDS.getOrDefault(query.sort(), "createdAt"), direction).put("_id", direction);
+    JsonObject sort = new JsonObject().put(query.sortField(), direction).put("_id", direction);
     FindOptions options = new FindOptions().setSort(sort).setSkip(query.skip()).setLimit(query.limit());
-    return mongo.findWithOptions(COLLECTION, filter(query), options).map(docs -> docs.stream().map(Run::fromDocument).toList());
+    return mongo.findWithOptions(COLLECTION, query.filter(), options).map(docs -> docs.stream().map(Run::fromDocument).toList());
   }
 
-  public Future<Long> count(Query query) {
-    return mongo.count(COLLECTION, filter(query));
-  }
-
-  static JsonObject filter(Query query) {
-    JsonObject filter = new JsonObject();
-    if (query.status() != null) {
-      filter.put("status", query.status());
-    }
-    if (query.taskId() != null) {
-      filter.put("taskId", query.taskId());
-    }
-    if (query.launchedBy() != null) {
-      filter.put("launchedBy", query.launchedBy());
-    }
-    if (query.from() != null || query.to() != null) {
-      JsonObject range = new JsonObject();
-      if (query.from() != null) {
-        range.put("$gte", MongoDates.toDocument(query.from()));
-      }
-      if (query.to() != null) {
-        range.put("$lt", MongoDates.toDocument(query.to()));
-      }
-      filter.put("createdAt", range);
-    }
-    return filter;
+  /**
+   * How many runs match, with the {@code count} command (as {@link #countUnpublished}): on the
+   * embedded store it goes through the query path and its in-memory indexes, where
+   * {@code countDocuments}, an aggregation, scans every run.
+   */
+  public Future<Long> count(RunQuery query) {
+    JsonObject command = new JsonObject().put("count", COLLECTION).put("query", query.filter());
+    return mongo.runCommand("count", command).map(reply -> reply.getNumber("n", 0).longValue());
   }
 
   /** Who launched a run (for filtering live events); empty for an unknown run. */
@@ -163,8 +139,14 @@ public final class RunRepository {
     return mongo.findWithOptions(COLLECTION, query, options).map(docs -> docs.stream().map(Run::fromDocument).toList());
   }
 
+  /**
+   * The outbox backlog, with the {@code count} command: unlike {@code countDocuments} (an
+   * aggregation that scans on the embedded store) it goes through the store's query path, where the
+   * embedded store keeps the outbox flag indexed.
+   */
   public Future<Long> countUnpublished() {
-    return mongo.count(COLLECTION, new JsonObject().put("outbox", true));
+    JsonObject command = new JsonObject().put("count", COLLECTION).put("query", new JsonObject().put("outbox", true));
+    return mongo.runCommand("count", command).map(reply -> reply.getNumber("n", 0).longValue());
   }
 
   /**
@@ -185,7 +167,7 @@ public final class RunRepository {
               .put("seq", RunStatus.PENDING.sequence(run.attempt()))
               .put("outbox", false)
               .put("updatedAt", MongoDates.toDocument(now)))
-          .put("$push", new JsonObject().put("transitions", transition(RunStatus.PENDING, run.attempt(), now, null)))));
+          .put("$push", new JsonObject().put("transitions", RunChanges.transition(RunStatus.PENDING, run.attempt(), now, null)))));
       operations.add(BulkOperation.createUpdate(new JsonObject().put("_id", run.id()).put("outbox", true),
           new JsonObject().put("$set", new JsonObject().put("outbox", false))));
     }
@@ -207,7 +189,7 @@ public final class RunRepository {
 
   /** Applies events in one unordered bulk write; each update carries its own guard. */
   public Future<MongoClientBulkWriteResult> applyAll(List<RunEvent> events) {
-    List<BulkOperation> operations = events.stream().map(e -> BulkOperation.createUpdate(guard(e), update(e))).toList();
+    List<BulkOperation> operations = events.stream().map(e -> BulkOperation.createUpdate(RunChanges.guard(e), RunChanges.update(e))).toList();
     return mongo.bulkWriteWithOptions(COLLECTION, operations, new BulkWriteOptions().setOrdered(false));
   }
 
@@ -269,7 +251,7 @@ public final class RunRepository {
               .put("error", reason)
               .put("finishedAt", MongoDates.toDocument(now))
               .put("updatedAt", MongoDates.toDocument(now)))
-          .put("$push", new JsonObject().put("transitions", transition(RunStatus.CANCELLED, run.attempt(), now, reason)));
+          .put("$push", new JsonObject().put("transitions", RunChanges.transition(RunStatus.CANCELLED, run.attempt(), now, reason)));
       return mongo.updateCollection(COLLECTION, guard, update).compose(result -> result.getDocModified() > 0
           ? findById(id)
           : cancel(id, reason)); // moved on meanwhile (next attempt or terminal): look again
@@ -319,57 +301,9 @@ public final class RunRepository {
               .put("finishedAt", null)
               .put("recoveries", 0)
               .put("updatedAt", MongoDates.toDocument(now)))
-          .put("$push", new JsonObject().put("transitions", transition(RunStatus.PENDING, attempt, now, "replayed")));
+          .put("$push", new JsonObject().put("transitions", RunChanges.transition(RunStatus.PENDING, attempt, now, "replayed")));
       return mongo.findOneAndUpdateWithOptions(COLLECTION, guard, update, new FindOptions(), new UpdateOptions().setReturningNewDocument(true))
           .map(doc -> Optional.ofNullable(doc).map(Run::fromDocument));
     });
-  }
-
-  static JsonObject guard(RunEvent event) {
-    return new JsonObject()
-        .put("_id", event.runId())
-        .put("final", false)
-        .put("seq", new JsonObject().put("$lt", event.status().sequence(event.attempt())));
-  }
-
-  static JsonObject update(RunEvent event) {
-    JsonObject set = new JsonObject()
-        .put("status", event.status().name())
-        .put("seq", event.status().sequence(event.attempt()))
-        .put("attempt", event.attempt())
-        .put("final", event.status().terminal())
-        .put("updatedAt", MongoDates.toDocument(Instant.now()));
-    if (event.status() == RunStatus.RUNNING) {
-      set.put("startedAt", MongoDates.toDocument(event.at()));
-    } else if (event.startedAt() != null) {
-      set.put("startedAt", MongoDates.toDocument(event.startedAt()));
-    }
-    if (event.status() == RunStatus.FAILED) {
-      set.put("error", event.error());
-    }
-    if (event.status().terminal()) {
-      set.put("finishedAt", MongoDates.toDocument(event.at())).put("result", event.result()).put("error", event.error())
-          .put("outbox", false);
-    }
-    return new JsonObject()
-        .put("$set", set)
-        .put("$push", new JsonObject().put("transitions", transition(event)));
-  }
-
-  /** An outcome carries its attempt's start: the RUNNING event may be folded into it or arrive later. */
-  static JsonObject transition(RunEvent event) {
-    JsonObject entry = transition(event.status(), event.attempt(), event.at(), event.error());
-    if (event.status() != RunStatus.RUNNING && event.startedAt() != null) {
-      entry.put("startedAt", MongoDates.toDocument(event.startedAt()));
-    }
-    return entry;
-  }
-
-  static JsonObject transition(RunStatus status, int attempt, Instant at, String note) {
-    JsonObject entry = new JsonObject().put("status", status.name()).put("attempt", attempt).put("at", MongoDates.toDocument(at));
-    if (note != null) {
-      entry.put("note", note);
-    }
-    return entry;
   }
 }

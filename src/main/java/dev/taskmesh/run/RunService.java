@@ -151,7 +151,7 @@ public final class RunService {
     });
   }
 
-  public Future<Page> list(RunRepository.Query query) {
+  public Future<Page> list(RunQuery query) {
     return Future.all(runs.find(query), runs.count(query)).map(all -> new Page(all.resultAt(0), all.<Long>resultAt(1)));
   }
 

@@ -32,7 +32,7 @@ class RunStatusTest {
   @Test
   void theGuardRejectsAnEventThatDoesNotMoveTheRunForward() {
     RunEvent lateRunning = RunEvent.of("r1", 1, RunStatus.RUNNING, null, null, null);
-    JsonObject guard = RunRepository.guard(lateRunning);
+    JsonObject guard = RunChanges.guard(lateRunning);
     assertThat(guard.getString("_id")).isEqualTo("r1");
     assertThat(guard.getBoolean("final")).isFalse();
     assertThat(guard.getJsonObject("seq").getLong("$lt")).isEqualTo(RunStatus.RUNNING.sequence(1));

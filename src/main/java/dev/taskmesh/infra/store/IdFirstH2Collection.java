@@ -6,24 +6,59 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.StreamSupport;
 import org.h2.mvstore.MVMap;
 
-/** An H2-backend collection whose queries that pin {@code _id} go through the {@code _id} index (see {@link IdFirstQuery}). */
+/**
+ * An H2-backend collection whose queries that pin {@code _id} go through the {@code _id} index (see
+ * {@link IdFirstQuery}), and whose queries that pin an indexed flag start from that flag's
+ * documents (see {@link FlagIndex}).
+ */
 final class IdFirstH2Collection extends H2Collection {
 
+  private final FlagIndex<Object> flags;
+
   IdFirstH2Collection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
-      MVMap<String, Object> meta, CursorRegistry cursors) {
+      MVMap<String, Object> meta, CursorRegistry cursors, FlagIndex.Spec indexed) {
     super(database, name, options, data, meta, cursors);
+    flags = new FlagIndex<>(indexed);
+    streamAllDocumentsWithPosition().forEach(stored -> flags.stored(stored.getPosition(), stored.getDocument()));
+  }
+
+  @Override
+  protected Object addDocumentInternal(Document document) {
+    Object position = super.addDocumentInternal(document);
+    flags.stored(position, document);
+    return position;
+  }
+
+  @Override
+  protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+    super.handleUpdate(position, oldDocument, newDocument);
+    flags.stored(position, newDocument);
+  }
+
+  @Override
+  protected void removeDocument(Object position) {
+    super.removeDocument(position);
+    flags.removed(position);
   }
 
   @Override
   protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
     Document lookup = IdFirstQuery.idLookup(query);
-    if (lookup == null) {
-      return super.queryDocuments(query, orderBy, skip, limit, batchSize, fields);
+    if (lookup != null) {
+      QueryResult candidates = super.queryDocuments(lookup, null, 0, 0, 0, null);
+      return matchDocumentsFromStream(StreamSupport.stream(candidates.spliterator(), false), query, orderBy, skip, limit, batchSize, fields);
     }
-    QueryResult candidates = super.queryDocuments(lookup, null, 0, 0, 0, null);
-    return matchDocumentsFromStream(StreamSupport.stream(candidates.spliterator(), false), query, orderBy, skip, limit, batchSize, fields);
+    Optional<Set<Object>> flagged = flags.candidates(query);
+    if (flagged.isPresent()) {
+      return matchDocumentsFromStream(flagged.get().stream().map(this::getDocument).filter(Objects::nonNull),
+          query, orderBy, skip, limit, batchSize, fields);
+    }
+    return super.queryDocuments(query, orderBy, skip, limit, batchSize, fields);
   }
 }

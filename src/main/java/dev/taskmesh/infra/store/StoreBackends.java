@@ -21,6 +21,14 @@ import org.h2.mvstore.MVStore;
  */
 public final class StoreBackends {
 
+  /**
+   * What the embedded store indexes in memory ({@link FlagIndex}), its stand-in for the MongoDB
+   * indexes {@code RunRepository.createIndexes} declares: the flags the pipeline's sweeps query
+   * (unpublished runs are {@code outbox: true}, unfinished ones {@code final: false}) and the runs
+   * of a task ({@code taskId}).
+   */
+  static final FlagIndex.Spec FLAGS = new FlagIndex.Spec(java.util.Map.of("outbox", true, "final", false), java.util.Set.of("taskId"));
+
   private StoreBackends() {}
 
   public static MongoBackend memory() {
@@ -30,7 +38,7 @@ public final class StoreBackends {
         return new MemoryDatabase(databaseName, getCursorRegistry()) {
           @Override
           protected MemoryCollection openOrCreateCollection(String name, CollectionOptions options) {
-            return new IdFirstMemoryCollection(this, name, options, cursorRegistry);
+            return new IdFirstMemoryCollection(this, name, options, cursorRegistry, FLAGS);
           }
         };
       }
@@ -49,7 +57,7 @@ public final class StoreBackends {
           protected MongoCollection<Object> openOrCreateCollection(String name, CollectionOptions options) {
             String namespace = getFullCollectionNamespace(name);
             return new IdFirstH2Collection(this, name, options, StoreFormat.openData(getMvStore(), "databases." + namespace),
-                getMvStore().openMap("meta." + namespace), cursorRegistry);
+                getMvStore().openMap("meta." + namespace), cursorRegistry, FLAGS);
           }
 
           @Override

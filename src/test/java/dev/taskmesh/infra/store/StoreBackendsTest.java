@@ -62,12 +62,30 @@ class StoreBackendsTest {
       new JsonObject().put("_id", "nope").put("final", false),
       new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray().add("r1").add("r2").add("r3"))).put("final", false),
       new JsonObject().put("final", false),
-      new JsonObject().put("seq", new JsonObject().put("$gte", 10)));
+      new JsonObject().put("seq", new JsonObject().put("$gte", 10)),
+      new JsonObject().put("outbox", true),
+      new JsonObject().put("outbox", true).put("seq", new JsonObject().put("$lt", 30)),
+      new JsonObject().put("final", false).put("outbox", false),
+      new JsonObject().put("final", true).put("outbox", true),
+      new JsonObject().put("outbox", false),
+      new JsonObject().put("taskId", "t1"),
+      new JsonObject().put("taskId", "t1").put("final", false).put("outbox", false),
+      new JsonObject().put("taskId", "t9"),
+      new JsonObject().put("taskId", "nope"),
+      new JsonObject().put("taskId", new JsonObject().put("$in", new JsonArray().add("t0").add("t9"))));
 
   private static void seed(MongoClient client) {
     for (int i = 0; i < 50; i++) {
-      client.insert("runs", new JsonObject().put("_id", "r" + i).put("final", i % 2 == 0).put("seq", i)).await();
+      client.insert("runs", new JsonObject().put("_id", "r" + i).put("final", i % 2 == 0).put("seq", i).put("outbox", i % 5 == 0)
+          .put("taskId", "t" + i % 3)).await();
     }
+    // Flags move, documents go: the indexed flags must follow (FlagIndex).
+    client.updateCollection("runs", new JsonObject().put("_id", "r10"), new JsonObject().put("$set", new JsonObject().put("outbox", false))).await();
+    client.updateCollection("runs", new JsonObject().put("_id", "r11"), new JsonObject().put("$set", new JsonObject().put("outbox", true))).await();
+    client.updateCollection("runs", new JsonObject().put("_id", "r12"), new JsonObject().put("$set", new JsonObject().put("final", false).put("taskId", "t9"))).await();
+    client.updateCollection("runs", new JsonObject().put("_id", "r14"), new JsonObject().put("$unset", new JsonObject().put("taskId", ""))).await();
+    client.removeDocument("runs", new JsonObject().put("_id", "r15")).await();
+    client.removeDocument("runs", new JsonObject().put("_id", "r13")).await();
   }
 
   private static List<List<JsonObject>> answers(Supplier<MongoBackend> backend) {
@@ -87,6 +105,8 @@ class StoreBackendsTest {
     assertThat(expected.get(2)).isEmpty(); // so the guard final=true excludes it
     assertThat(expected.get(3)).hasSize(1);
     assertThat(expected.get(6)).extracting(d -> d.getString("_id")).containsExactly("r1", "r3");
+    assertThat(expected.get(9)).extracting(d -> d.getString("_id")).contains("r11").doesNotContain("r10", "r15");
+    assertThat(expected.get(16)).extracting(d -> d.getString("_id")).containsExactly("r12");
   }
 
   @Test
@@ -147,6 +167,21 @@ class StoreBackendsTest {
       assertThat(refused).containsOnlyKeys(1);
       assertThat(dev.taskmesh.infra.MongoErrors.duplicateKey(refused.get(1))).isTrue();
       assertThat(store.client().count("runs", new JsonObject()).await()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void indexedFlagsAreRebuiltWhenAFileIsOpenedAgain() {
+    String file = dir.resolve("flags.mv").toString();
+    try (Store store = Store.start(StoreBackends.h2(file))) {
+      seed(store.client());
+    }
+    try (Store store = Store.start(StoreBackends.h2(file))) {
+      var unpublished = store.client().findWithOptions("runs", new JsonObject().put("outbox", true),
+          new FindOptions().setSort(new JsonObject().put("seq", 1))).await();
+      assertThat(unpublished).extracting(d -> d.getString("_id")).containsExactly("r0", "r5", "r11", "r20", "r25", "r30", "r35", "r40", "r45");
+      store.client().insert("runs", new JsonObject().put("_id", "late").put("outbox", true).put("seq", 99)).await();
+      assertThat(store.client().count("runs", new JsonObject().put("outbox", true)).await()).isEqualTo(10);
     }
   }
 }

@@ -1,0 +1,117 @@
+package dev.taskmesh.infra.store;
+
+import de.bwaldvogel.mongo.bson.Document;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * In-memory equality indexes for the embedded store, which has no secondary indexes of its own:
+ * <ul>
+ *   <li>a <em>flag</em> field is indexed for one rare value only, for example runs with
+ *       {@code outbox: true} (accepted, not yet published) or {@code final: false} (not finished):
+ *       the pipeline's periodic sweeps ask exactly for these, and without an index they scanned
+ *       every run ever stored, once a second, so the system slowed as history grew;</li>
+ *   <li>a <em>key</em> field is indexed for every value, for example a run's {@code taskId}
+ *       (the runs of one task).</li>
+ * </ul>
+ * A query that pins an indexed field starts from the smallest matching set and the collection
+ * matches the rest of the query on it: the same answer, in time proportional to the set.
+ *
+ * <p>Rebuilt when a collection opens and updated by the collection on every insert, update and
+ * delete. Thread-safe: mongo-java-server may read while another thread writes.
+ *
+ * @param <P> a document's position in its collection
+ */
+final class FlagIndex<P> {
+
+  /** What the embedded store indexes: flag field → its indexed value; key fields. */
+  record Spec(Map<String, Object> flags, Set<String> keys) {}
+
+  private final Spec spec;
+  private final Map<String, Set<P>> flagged = new ConcurrentHashMap<>();
+  private final Map<String, Map<Object, Set<P>>> keyed = new ConcurrentHashMap<>();
+  /** Where each document sits in the key indexes, to move it when its key changes. */
+  private final Map<P, Map<String, Object>> keysOf = new ConcurrentHashMap<>();
+
+  FlagIndex(Spec spec) {
+    this.spec = spec;
+    spec.flags().keySet().forEach(field -> flagged.put(field, ConcurrentHashMap.newKeySet()));
+    spec.keys().forEach(field -> keyed.put(field, new ConcurrentHashMap<>()));
+  }
+
+  void stored(P position, Document document) {
+    spec.flags().forEach((field, value) -> {
+      if (value.equals(document.get(field))) {
+        flagged.get(field).add(position);
+      } else {
+        flagged.get(field).remove(position);
+      }
+    });
+    if (spec.keys().isEmpty()) {
+      return;
+    }
+    Map<String, Object> before = keysOf.getOrDefault(position, Map.of());
+    Map<String, Object> after = new java.util.HashMap<>();
+    for (String field : spec.keys()) {
+      Object value = document.get(field);
+      Object old = before.get(field);
+      if (old != null && !old.equals(value)) {
+        remove(field, old, position);
+      }
+      if (isKey(value)) {
+        keyed.get(field).computeIfAbsent(value, v -> ConcurrentHashMap.newKeySet()).add(position);
+        after.put(field, value);
+      }
+    }
+    if (after.isEmpty()) {
+      keysOf.remove(position);
+    } else {
+      keysOf.put(position, after);
+    }
+  }
+
+  void removed(P position) {
+    flagged.values().forEach(set -> set.remove(position));
+    Map<String, Object> keys = keysOf.remove(position);
+    if (keys != null) {
+      keys.forEach((field, value) -> remove(field, value, position));
+    }
+  }
+
+  private void remove(String field, Object value, P position) {
+    keyed.get(field).computeIfPresent(value, (v, set) -> {
+      set.remove(position);
+      return set.isEmpty() ? null : set;
+    });
+  }
+
+  /** The smallest indexed set the query pins exactly, or empty when no indexed field narrows it. */
+  Optional<Set<P>> candidates(Document query) {
+    if (query == null) {
+      return Optional.empty();
+    }
+    Set<P> smallest = null;
+    for (Map.Entry<String, Object> flag : spec.flags().entrySet()) {
+      if (flag.getValue().equals(query.get(flag.getKey()))) {
+        smallest = smaller(smallest, flagged.get(flag.getKey()));
+      }
+    }
+    for (String field : spec.keys()) {
+      Object wanted = query.get(field);
+      if (isKey(wanted)) {
+        smallest = smaller(smallest, keyed.get(field).getOrDefault(wanted, Set.of()));
+      }
+    }
+    return Optional.ofNullable(smallest).map(Set::copyOf);
+  }
+
+  private static boolean isKey(Object value) {
+    return value instanceof String; // a query value that is a document is an operator ($in, $gt...): not an equality
+  }
+
+  private static <P> Set<P> smaller(Set<P> a, Set<P> b) {
+    return a == null || b.size() < a.size() ? b : a;
+  }
+}
