@@ -6,10 +6,7 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.bson.Document;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.StreamSupport;
+import java.util.stream.Stream;
 
 /** The memory-backend twin of {@link IdFirstH2Collection}: {@code _id} first, then indexed flags. */
 final class IdFirstMemoryCollection extends MemoryCollection {
@@ -43,16 +40,10 @@ final class IdFirstMemoryCollection extends MemoryCollection {
 
   @Override
   protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
-    Document lookup = IdFirstQuery.idLookup(query);
-    if (lookup != null) {
-      QueryResult candidates = super.queryDocuments(lookup, null, 0, 0, 0, null);
-      return matchDocumentsFromStream(StreamSupport.stream(candidates.spliterator(), false), query, orderBy, skip, limit, batchSize, fields);
-    }
-    Optional<Set<Integer>> flagged = flags.candidates(query);
-    if (flagged.isPresent()) {
-      return matchDocumentsFromStream(flagged.get().stream().map(this::getDocument).filter(Objects::nonNull),
-          query, orderBy, skip, limit, batchSize, fields);
-    }
-    return super.queryDocuments(query, orderBy, skip, limit, batchSize, fields);
+    Stream<Document> candidates = IdFirstQuery.candidates(query, flags,
+        lookup -> IdFirstMemoryCollection.super.queryDocuments(lookup, null, 0, 0, 0, null), this::getDocument);
+    return candidates == null
+        ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
+        : matchDocumentsFromStream(candidates, query, orderBy, skip, limit, batchSize, fields);
   }
 }
