@@ -113,8 +113,8 @@ public final class SystemUnderTest implements AutoCloseable {
       long ticks = 0;
       for (Path thread : threads.toList()) {
         try {
-          if (Files.readString(thread.resolve("comm")).startsWith("C2 Compiler")
-              || Files.readString(thread.resolve("comm")).startsWith("C1 Compiler")) {
+          String name = Files.readString(thread.resolve("comm"));
+          if (name.startsWith("C2 Compiler") || name.startsWith("C1 Compiler")) {
             // utime and stime are fields 14 and 15; the name (field 2) has no spaces here.
             String[] fields = Files.readString(thread.resolve("stat")).split(" ");
             ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);

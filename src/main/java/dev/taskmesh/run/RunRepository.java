@@ -62,7 +62,11 @@ public final class RunRepository {
    * {@code countDocuments}, an aggregation, scans every run.
    */
   public Future<Long> count(RunQuery query) {
-    JsonObject command = new JsonObject().put("count", COLLECTION).put("query", query.filter());
+    return countMatching(query.filter());
+  }
+
+  private Future<Long> countMatching(JsonObject filter) {
+    JsonObject command = new JsonObject().put("count", COLLECTION).put("query", filter);
     return mongo.runCommand("count", command).map(reply -> reply.getNumber("n", 0).longValue());
   }
 
@@ -145,8 +149,7 @@ public final class RunRepository {
    * embedded store keeps the outbox flag indexed.
    */
   public Future<Long> countUnpublished() {
-    JsonObject command = new JsonObject().put("count", COLLECTION).put("query", new JsonObject().put("outbox", true));
-    return mongo.runCommand("count", command).map(reply -> reply.getNumber("n", 0).longValue());
+    return countMatching(new JsonObject().put("outbox", true));
   }
 
   /**
