@@ -15,19 +15,19 @@ import java.util.List;
 import org.h2.mvstore.MVStore;
 
 /**
- * The embedded store's backends with {@code _id}-first queries ({@link IdFirstQuery}). The H2 one
+ * The embedded store's backends with {@code _id}-first queries ({@link Candidates}). The H2 one
  * keeps mongo-java-server 1.47.0's map names but stores documents and index keys as BSON
  * ({@link StoreFormat}); a data dir in mongo-java-server's own layout is converted when opened.
  */
 public final class StoreBackends {
 
   /**
-   * What the embedded store indexes in memory ({@link FlagIndex}), its stand-in for the MongoDB
+   * What the embedded store indexes in memory ({@link MemoryIndexes}), its stand-in for the MongoDB
    * indexes {@code RunRepository.createIndexes} declares: the flags the pipeline's sweeps query
    * (unpublished runs are {@code outbox: true}, unfinished ones {@code final: false}) and the runs
    * of a task ({@code taskId}).
    */
-  static final FlagIndex.Spec FLAGS = new FlagIndex.Spec(java.util.Map.of("outbox", true, "final", false), java.util.Set.of("taskId"));
+  static final MemoryIndexes.Spec INDEXED = new MemoryIndexes.Spec(java.util.Map.of("outbox", true, "final", false), java.util.Set.of("taskId"));
 
   private StoreBackends() {}
 
@@ -38,7 +38,7 @@ public final class StoreBackends {
         return new MemoryDatabase(databaseName, getCursorRegistry()) {
           @Override
           protected MemoryCollection openOrCreateCollection(String name, CollectionOptions options) {
-            return new IdFirstMemoryCollection(this, name, options, cursorRegistry, FLAGS);
+            return new IndexedMemoryCollection(this, name, options, cursorRegistry, INDEXED);
           }
         };
       }
@@ -56,8 +56,8 @@ public final class StoreBackends {
           @Override
           protected MongoCollection<Object> openOrCreateCollection(String name, CollectionOptions options) {
             String namespace = getFullCollectionNamespace(name);
-            return new IdFirstH2Collection(this, name, options, StoreFormat.openData(getMvStore(), "databases." + namespace),
-                getMvStore().openMap("meta." + namespace), cursorRegistry, FLAGS);
+            return new IndexedH2Collection(this, name, options, StoreFormat.openData(getMvStore(), "databases." + namespace),
+                getMvStore().openMap("meta." + namespace), cursorRegistry, INDEXED);
           }
 
           @Override

@@ -79,7 +79,7 @@ class StoreBackendsTest {
       client.insert("runs", new JsonObject().put("_id", "r" + i).put("final", i % 2 == 0).put("seq", i).put("outbox", i % 5 == 0)
           .put("taskId", "t" + i % 3)).await();
     }
-    // Flags move, documents go: the indexed flags must follow (FlagIndex).
+    // Flags move, documents go: the indexed flags must follow (MemoryIndexes).
     client.updateCollection("runs", new JsonObject().put("_id", "r10"), new JsonObject().put("$set", new JsonObject().put("outbox", false))).await();
     client.updateCollection("runs", new JsonObject().put("_id", "r11"), new JsonObject().put("$set", new JsonObject().put("outbox", true))).await();
     client.updateCollection("runs", new JsonObject().put("_id", "r12"), new JsonObject().put("$set", new JsonObject().put("final", false).put("taskId", "t9"))).await();

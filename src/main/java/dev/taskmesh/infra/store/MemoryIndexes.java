@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * @param <P> a document's position in its collection
  */
-final class FlagIndex<P> {
+final class MemoryIndexes<P> {
 
   /** What the embedded store indexes: flag field → its indexed value; key fields. */
   record Spec(Map<String, Object> flags, Set<String> keys) {}
@@ -35,7 +35,7 @@ final class FlagIndex<P> {
   /** Where each document sits in the key indexes, to move it when its key changes. */
   private final Map<P, Map<String, Object>> keysOf = new ConcurrentHashMap<>();
 
-  FlagIndex(Spec spec) {
+  MemoryIndexes(Spec spec) {
     this.spec = spec;
     spec.flags().keySet().forEach(field -> flagged.put(field, ConcurrentHashMap.newKeySet()));
     spec.keys().forEach(field -> keyed.put(field, new ConcurrentHashMap<>()));

@@ -16,11 +16,11 @@ import java.util.stream.StreamSupport;
  * query pins {@code _id}, the collections of this package fetch the candidates through the index
  * with {@code {_id: x}} alone and then match the full query on them: same results, O(1).
  */
-final class IdFirstQuery {
+final class Candidates {
 
   private static final String ID = "_id";
 
-  private IdFirstQuery() {}
+  private Candidates() {}
 
   /** The {@code {_id: ...}} sub-query to look candidates up with, or null when the index cannot narrow the query. */
   static Document idLookup(Document query) {
@@ -38,7 +38,7 @@ final class IdFirstQuery {
    * {@code _id}, else from the smallest indexed flag or key set it pins; null when neither narrows
    * it (the collection scans). The collection matches the full query on the candidates.
    */
-  static <P> Stream<Document> candidates(Document query, FlagIndex<P> indexes, Function<Document, Iterable<Document>> byId,
+  static <P> Stream<Document> candidates(Document query, MemoryIndexes<P> indexes, Function<Document, Iterable<Document>> byId,
       Function<P, Document> atPosition) {
     Document lookup = idLookup(query);
     if (lookup != null) {
