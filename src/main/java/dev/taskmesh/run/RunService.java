@@ -2,6 +2,7 @@ package dev.taskmesh.run;
 
 import dev.taskmesh.auth.Caller;
 import dev.taskmesh.infra.MongoErrors;
+import dev.taskmesh.infra.TimeOrderedIds;
 import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.task.Task;
 import dev.taskmesh.task.TaskHandlers;
@@ -12,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +85,7 @@ public final class RunService {
 
   /** Completes once the run is durable; publishing continues in the background (the outbox covers a crash). */
   public Future<Run> launch(String taskId, String type, JsonObject input, String launchedBy, String traceId) {
-    return launch(UUID.randomUUID().toString(), taskId, type, input, launchedBy, traceId);
+    return launch(TimeOrderedIds.next(), taskId, type, input, launchedBy, traceId);
   }
 
   private Future<Run> launch(String runId, String taskId, String type, JsonObject input, String launchedBy, String traceId) {
@@ -114,7 +114,7 @@ public final class RunService {
     if (idempotencyKey == null || idempotency == null) {
       return launch(task.id(), task.type(), task.input(), caller.id(), traceId).map(run -> new Launched(run, false));
     }
-    return idempotency.claim(caller.id(), idempotencyKey, task.id(), UUID.randomUUID().toString(), Instant.now()).compose(claim -> {
+    return idempotency.claim(caller.id(), idempotencyKey, task.id(), TimeOrderedIds.next(), Instant.now()).compose(claim -> {
       if (!claim.taskId().equals(task.id())) {
         return Future.failedFuture(new RunRefusedException(409, "This Idempotency-Key was used for another task within 24 hours; use a new key."));
       }
