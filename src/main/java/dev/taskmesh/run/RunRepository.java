@@ -153,28 +153,34 @@ public final class RunRepository {
   }
 
   /**
-   * Clears the outbox markers of runs the broker acknowledged, in one round trip: each run moves
-   * to PENDING unless a worker already moved it further (then only its marker is cleared).
+   * Clears the outbox markers of runs the broker acknowledged, in one round trip of at most a few
+   * multi-document updates whatever the batch size: runs still QUEUED at their attempt move to
+   * PENDING (one update per attempt number among them, usually one), and a run a worker already
+   * moved further only loses its marker.
    */
   public Future<Void> markPublished(Collection<Run> published) {
     if (published.isEmpty()) {
       return Future.succeededFuture();
     }
     Instant now = Instant.now();
-    List<BulkOperation> operations = new java.util.ArrayList<>(published.size() * 2);
-    for (Run run : published) {
-      JsonObject stillQueued = new JsonObject().put("_id", run.id()).put("seq", RunStatus.QUEUED.sequence(run.attempt()));
-      operations.add(BulkOperation.createUpdate(stillQueued, new JsonObject()
-          .put("$set", new JsonObject()
-              .put("status", RunStatus.PENDING.name())
-              .put("seq", RunStatus.PENDING.sequence(run.attempt()))
-              .put("outbox", false)
-              .put("updatedAt", MongoDates.toDocument(now)))
-          .put("$push", new JsonObject().put("transitions", RunChanges.transition(RunStatus.PENDING, run.attempt(), now, null)))));
-      operations.add(BulkOperation.createUpdate(new JsonObject().put("_id", run.id()).put("outbox", true),
-          new JsonObject().put("$set", new JsonObject().put("outbox", false))));
-    }
-    // Ordered: the second update of a run must see the first.
+    Map<Integer, List<String>> idsByAttempt = new java.util.TreeMap<>();
+    published.forEach(run -> idsByAttempt.computeIfAbsent(run.attempt(), a -> new java.util.ArrayList<>()).add(run.id()));
+    List<BulkOperation> operations = new java.util.ArrayList<>(idsByAttempt.size() + 1);
+    idsByAttempt.forEach((attempt, ids) -> operations.add(BulkOperation.createUpdate(
+        new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(ids))).put("seq", RunStatus.QUEUED.sequence(attempt)),
+        new JsonObject()
+            .put("$set", new JsonObject()
+                .put("status", RunStatus.PENDING.name())
+                .put("seq", RunStatus.PENDING.sequence(attempt))
+                .put("outbox", false)
+                .put("updatedAt", MongoDates.toDocument(now)))
+            .put("$push", new JsonObject().put("transitions", RunChanges.transition(RunStatus.PENDING, attempt, now, null))))
+        .setMulti(true)));
+    List<String> allIds = published.stream().map(Run::id).toList();
+    operations.add(BulkOperation.createUpdate(
+        new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(allIds))).put("outbox", true),
+        new JsonObject().put("$set", new JsonObject().put("outbox", false))).setMulti(true));
+    // Ordered: the last update must see the first ones.
     return mongo.bulkWriteWithOptions(COLLECTION, operations, new BulkWriteOptions().setOrdered(true)).mapEmpty();
   }
 

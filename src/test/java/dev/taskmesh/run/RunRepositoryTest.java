@@ -1,0 +1,89 @@
+package dev.taskmesh.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.bwaldvogel.mongo.MongoServer;
+import dev.taskmesh.infra.TimeOrderedIds;
+import dev.taskmesh.infra.store.StoreBackends;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The repository's batched writes against the embedded store, as the default run configures it. */
+class RunRepositoryTest {
+
+  private static Vertx vertx;
+  private static MongoServer server;
+  private static MongoClient mongo;
+  private static RunRepository runs;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    server = new MongoServer(StoreBackends.memory());
+    server.bind(new InetSocketAddress("127.0.0.1", 0));
+    mongo = MongoClient.create(vertx, new JsonObject()
+        .put("connection_string", "mongodb://127.0.0.1:" + server.getLocalAddress().getPort()).put("db_name", "t").put("useObjectId", false));
+    runs = new RunRepository(mongo);
+  }
+
+  @AfterAll
+  static void stop() {
+    mongo.close().await();
+    server.shutdown();
+    vertx.close().await();
+  }
+
+  private static Run queued() {
+    return Run.queued(TimeOrderedIds.next(), "task-1", "sleep", new JsonObject(), 3, "user-1", null, Instant.now());
+  }
+
+  @Test
+  void markPublishedMovesQueuedRunsOfEveryAttemptToPendingAndOnlyClearsTheMarkerOfRunsAlreadyFurther() {
+    Run first = runs.insert(queued()).await();
+    Run second = runs.insert(queued()).await();
+    Run retried = runs.insert(queued()).await();
+    Run started = runs.insert(queued()).await();
+    // A DEAD run requeued for its second attempt: QUEUED at attempt 2.
+    mongo.updateCollection(RunRepository.COLLECTION, new JsonObject().put("_id", retried.id()), new JsonObject().put("$set", new JsonObject()
+        .put("attempt", 2).put("seq", RunStatus.QUEUED.sequence(2)))).await();
+    Run retriedNow = new Run(retried.id(), retried.taskId(), retried.type(), RunStatus.QUEUED, 2, 3, retried.input(), null, null,
+        retried.launchedBy(), retried.createdAt(), null, null, null, true);
+    // A worker reported RUNNING before the broker's acknowledgement reached the relay.
+    assertThat(runs.apply(RunEvent.of(started.id(), 1, RunStatus.RUNNING, Instant.now(), null, null)).await()).isTrue();
+
+    runs.markPublished(List.of(first, second, retriedNow, started)).await();
+
+    for (Run run : List.of(first, second)) {
+      JsonObject doc = runs.findDocument(run.id()).await().orElseThrow();
+      assertThat(doc.getString("status")).isEqualTo("PENDING");
+      assertThat(doc.getBoolean("outbox")).isFalse();
+      assertThat(statuses(doc)).containsExactly("QUEUED", "PENDING");
+    }
+    JsonObject retriedDoc = runs.findDocument(retried.id()).await().orElseThrow();
+    assertThat(retriedDoc.getString("status")).isEqualTo("PENDING");
+    assertThat(retriedDoc.getLong("seq")).isEqualTo(RunStatus.PENDING.sequence(2));
+    assertThat(retriedDoc.getJsonArray("transitions").getJsonObject(1).getInteger("attempt")).isEqualTo(2);
+    JsonObject startedDoc = runs.findDocument(started.id()).await().orElseThrow();
+    assertThat(startedDoc.getString("status")).isEqualTo("RUNNING");
+    assertThat(startedDoc.getBoolean("outbox")).isFalse();
+    assertThat(statuses(startedDoc)).containsExactly("QUEUED", "RUNNING");
+    assertThat(runs.countUnpublished().await()).isZero();
+
+    // Marking again (a relay's second publish after a crash) changes nothing.
+    runs.markPublished(List.of(first)).await();
+    assertThat(statuses(runs.findDocument(first.id()).await().orElseThrow())).containsExactly("QUEUED", "PENDING");
+  }
+
+  private static List<String> statuses(JsonObject doc) {
+    JsonArray transitions = doc.getJsonArray("transitions");
+    return transitions.stream().map(t -> ((JsonObject) t).getString("status")).toList();
+  }
+}
