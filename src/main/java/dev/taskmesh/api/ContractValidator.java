@@ -37,6 +37,9 @@ import io.vertx.openapi.validation.transformer.SimpleTransformer;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Validates requests against the contract exactly as vertx-openapi's own validator does (same
@@ -51,6 +54,7 @@ final class ContractValidator extends RequestValidatorImpl {
 
   private final Map<Style, ParameterTransformer> transformers = new EnumMap<>(Style.class);
   private final Map<JsonSchema, Validator> validators = new IdentityHashMap<>();
+  private final Map<JsonSchema, Optional<StringRule>> stringRules = new IdentityHashMap<>();
 
   ContractValidator(Vertx vertx, OpenAPIContract contract) {
     super(vertx, contract);
@@ -117,6 +121,9 @@ final class ContractValidator extends RequestValidatorImpl {
     }
     String raw = String.valueOf(value.get());
     Object transformed = isPlainString(parameter, raw) ? raw : transformer.transform(parameter, raw);
+    if (transformed instanceof String text && stringRule(parameter.getSchema()).map(rule -> rule.accepts(text)).orElse(false)) {
+      return new RequestParameterImpl(transformed);
+    }
     OutputUnit result = validator(parameter.getSchema()).validate(transformed);
     try {
       result.checkValidity();
@@ -145,7 +152,7 @@ final class ContractValidator extends RequestValidatorImpl {
     return !JSON_NUMBER.matcher(raw).matches();
   }
 
-  private static final java.util.regex.Pattern JSON_NUMBER = java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
+  private static final Pattern JSON_NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
 
   @Override
   protected RequestParameterImpl validate(MediaType mediaType, String contentType, Buffer rawContent, ValidationContext context) {
@@ -165,6 +172,44 @@ final class ContractValidator extends RequestValidatorImpl {
     } catch (JsonSchemaValidationException e) {
       throw SchemaValidationException.createInvalidValueBody(result, context, e);
     }
+  }
+
+  /**
+   * A schema that only says "a string, matching this pattern, of this length" (ids, keys) is checked
+   * here with its pattern compiled once: the schema validator compiles the pattern again on every
+   * call. Only an accepted value takes this path, and only an ASCII one (so every way of counting
+   * its length agrees); anything else goes to the schema validator, which also words the error.
+   */
+  record StringRule(Pattern pattern, int minLength, int maxLength) {
+    private static final Set<String> KEYWORDS = Set.of("type", "pattern", "minLength", "maxLength");
+
+    static Optional<StringRule> of(JsonSchema schema) {
+      Set<String> keywords = schema.fieldNames();
+      if (!"string".equals(schema.get("type")) || !KEYWORDS.containsAll(keywords)) {
+        return Optional.empty();
+      }
+      Object pattern = schema.get("pattern");
+      Object min = schema.get("minLength");
+      Object max = schema.get("maxLength");
+      if ((pattern != null && !(pattern instanceof String)) || (min != null && !(min instanceof Integer)) || (max != null && !(max instanceof Integer))) {
+        return Optional.empty();
+      }
+      return Optional.of(new StringRule(pattern == null ? null : Pattern.compile((String) pattern),
+          min == null ? 0 : (Integer) min, max == null ? Integer.MAX_VALUE : (Integer) max));
+    }
+
+    boolean accepts(String value) {
+      for (int i = 0; i < value.length(); i++) {
+        if (value.charAt(i) > 0x7F) {
+          return false;
+        }
+      }
+      return value.length() >= minLength && value.length() <= maxLength && (pattern == null || pattern.matcher(value).find());
+    }
+  }
+
+  Optional<StringRule> stringRule(JsonSchema schema) {
+    return stringRules.computeIfAbsent(schema, StringRule::of);
   }
 
   private Validator validator(JsonSchema schema) {

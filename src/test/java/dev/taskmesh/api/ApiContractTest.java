@@ -112,4 +112,29 @@ class ApiContractTest {
     assertThat(ContractValidator.isPlainString(id, "46075a7b-06c1-4957-98a1-0d9d2f9bb7a1")).isTrue();
     assertThat(ContractValidator.isPlainString(id, "-1")).isFalse();
   }
+
+  @Test
+  void theValidatorsRuleForSimpleStringSchemasAcceptsOnlyWhatTheSchemaValidatorAccepts() {
+    ContractValidator validator = new ContractValidator(vertx, contract);
+    io.vertx.openapi.contract.Parameter id = contract.operation("launchTask").getParameters().stream()
+        .filter(p -> p.getName().equals("id")).findFirst().orElseThrow();
+    io.vertx.openapi.contract.Parameter key = contract.operation("launchTask").getParameters().stream()
+        .filter(p -> p.getName().equals("Idempotency-Key")).findFirst().orElseThrow();
+    for (io.vertx.openapi.contract.Parameter parameter : java.util.List.of(id, key)) {
+      var rule = validator.stringRule(parameter.getSchema());
+      assertThat(rule).as("%s has a rule", parameter.getName()).isPresent();
+      var schemaValidator = contract.getSchemaRepository().validator(parameter.getSchema());
+      for (String value : java.util.List.of("46075a7b-06c1-4957-98a1-0d9d2f9bb7a1", "abc", "a_b-c", "", "x".repeat(64), "x".repeat(65),
+          "x".repeat(255), "x".repeat(256), "a b", "a/b", "a.b", "é", "ab\u00e9", "\u2603", "a\nb", "!~", "日本")) {
+        boolean valid = schemaValidator.validate(value).getValid();
+        if (rule.get().accepts(value)) {
+          assertThat(valid).as("%s accepted by the rule: '%s'", parameter.getName(), value).isTrue();
+        } else if (value.chars().allMatch(c -> c <= 0x7F)) {
+          assertThat(valid).as("%s refused by the rule: '%s'", parameter.getName(), value).isFalse();
+        }
+      }
+    }
+    assertThat(validator.stringRule(contract.operation("listRuns").getParameters().stream()
+        .filter(p -> p.getName().equals("status")).findFirst().orElseThrow().getSchema())).as("an enum is not a simple string").isEmpty();
+  }
 }
