@@ -161,9 +161,12 @@ final class EventStreams {
     if (runId == null) {
       return;
     }
+    List<Stream> watchers = byRun.get(runId);
+    if (watchers == null && global.isEmpty()) {
+      return; // nobody listens: most changes, so do not even encode them
+    }
     String payload = event(change);
     boolean terminal = isTerminal(change.getString("status"));
-    List<Stream> watchers = byRun.get(runId);
     if (watchers != null) {
       for (Stream stream : List.copyOf(watchers)) {
         write(stream, payload);

@@ -156,7 +156,8 @@ public record AppConfig(
       long stuckAfterMs,
       long stuckSweepMs,
       int maxRecoveries,
-      long shutdownGraceMs) {}
+      long shutdownGraceMs,
+      long runningEventDelayMs) {}
 
   public record Tasks(SearchPrice searchPrice) {}
 

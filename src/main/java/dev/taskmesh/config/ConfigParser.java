@@ -136,7 +136,8 @@ public final class ConfigParser {
         integer("pipeline.stuckAfterMs", 1_000, 86_400_000),
         integer("pipeline.stuckSweepMs", 100, 3_600_000),
         integer("pipeline.maxRecoveries", 0, 100),
-        integer("pipeline.shutdownGraceMs", 0, 60_000));
+        integer("pipeline.shutdownGraceMs", 0, 60_000),
+        integer("pipeline.runningEventDelayMs", 0, 60_000));
   }
 
   private Set<Role> roles() {

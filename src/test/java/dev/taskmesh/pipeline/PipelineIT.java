@@ -118,6 +118,24 @@ class PipelineIT {
   }
 
   @Test
+  void aShortAttemptGoesStraightToItsOutcomeWhileALongOneAnnouncesRunning() throws Exception {
+    String tag = "running-event";
+    Run quick = fixture.launch(tag, "sleep", new JsonObject());
+    Run slow = fixture.launch(tag, "sleep", new JsonObject().put("millis", 500));
+
+    JsonObject quickDoc = fixture.awaitFinal(quick.id(), WAIT_MS);
+    JsonObject slowDoc = fixture.awaitFinal(slow.id(), WAIT_MS);
+
+    List<String> quickStatuses = quickDoc.getJsonArray("transitions").stream().map(t -> ((JsonObject) t).getString("status")).toList();
+    assertThat(quickStatuses).doesNotContain("RUNNING").endsWith("COMPLETED");
+    JsonObject outcome = quickDoc.getJsonArray("transitions").getJsonObject(quickStatuses.size() - 1);
+    assertThat(outcome.getValue("startedAt")).as("the outcome records the attempt's start").isNotNull();
+    assertThat(quickDoc.getValue("startedAt")).isNotNull();
+    List<String> slowStatuses = slowDoc.getJsonArray("transitions").stream().map(t -> ((JsonObject) t).getString("status")).toList();
+    assertThat(slowStatuses).contains("RUNNING").endsWith("COMPLETED");
+  }
+
+  @Test
   void searchPriceQueriesTheApiAndHandlesEveryKindOfAnswer() throws Exception {
     String tag = "search-price";
     Run ok = fixture.launch(tag, "search-price", new JsonObject().put("title", "batman").put("limit", 5));
