@@ -6,6 +6,10 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.stream.Stream;
 import org.h2.mvstore.MVMap;
 
@@ -46,10 +50,42 @@ final class IndexedH2Collection extends H2Collection {
 
   @Override
   protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
-    Stream<Document> candidates = Candidates.candidates(query, indexes,
-        lookup -> IndexedH2Collection.super.queryDocuments(lookup, null, 0, 0, 0, null), this::getDocument);
+    Stream<Document> candidates = Candidates.candidates(query, indexes, this::byId, this::getDocument);
     return candidates == null
         ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
         : matchDocumentsFromStream(candidates, query, orderBy, skip, limit, batchSize, fields);
+  }
+
+  /**
+   * This backend keys its data map by {@code _id}, so string ids (every id this system writes) are
+   * read straight from it; the generic path through the {@code _id} index, its matcher and its
+   * stream cost more than the read itself. Other id types take that generic path.
+   */
+  private Iterable<Document> byId(Document lookup) {
+    Object id = lookup.get("_id");
+    if (id instanceof String key) {
+      Document found = getDocument(key);
+      return found == null ? List.of() : List.of(found);
+    }
+    if (id instanceof Document operator && operator.get("$in") instanceof Collection<?> ids && ids.stream().allMatch(String.class::isInstance)) {
+      List<Document> found = new ArrayList<>(ids.size());
+      for (Object key : new LinkedHashSet<>(ids)) {
+        Document document = getDocument(key);
+        if (document != null) {
+          found.add(document);
+        }
+      }
+      return found;
+    }
+    return super.queryDocuments(lookup, null, 0, 0, 0, null);
+  }
+
+  /**
+   * No running data size: mongo-java-server would encode the old and the new document to BSON on
+   * every write, only to keep {@code collStats}' size up to date, which nothing here reads.
+   */
+  @Override
+  protected boolean tracksDataSize() {
+    return false;
   }
 }

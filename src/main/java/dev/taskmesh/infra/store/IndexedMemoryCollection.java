@@ -46,4 +46,10 @@ final class IndexedMemoryCollection extends MemoryCollection {
         ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
         : matchDocumentsFromStream(candidates, query, orderBy, skip, limit, batchSize, fields);
   }
+
+  /** As in {@link IndexedH2Collection}: no data size kept, so both backends behave alike. */
+  @Override
+  protected boolean tracksDataSize() {
+    return false;
+  }
 }

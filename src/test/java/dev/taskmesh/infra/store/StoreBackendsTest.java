@@ -61,6 +61,8 @@ class StoreBackendsTest {
       new JsonObject().put("_id", "r7").put("seq", new JsonObject().put("$lt", 5)),
       new JsonObject().put("_id", "nope").put("final", false),
       new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray().add("r1").add("r2").add("r3"))).put("final", false),
+      new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray().add("r1").add("r1").add("nope").add("r4"))).put("seq", new JsonObject().put("$gte", 0)),
+      new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray().add("r5").add(7))).put("outbox", true),
       new JsonObject().put("final", false),
       new JsonObject().put("seq", new JsonObject().put("$gte", 10)),
       new JsonObject().put("outbox", true),
@@ -105,8 +107,9 @@ class StoreBackendsTest {
     assertThat(expected.get(2)).isEmpty(); // so the guard final=true excludes it
     assertThat(expected.get(3)).hasSize(1);
     assertThat(expected.get(6)).extracting(d -> d.getString("_id")).containsExactly("r1", "r3");
-    assertThat(expected.get(9)).extracting(d -> d.getString("_id")).contains("r11").doesNotContain("r10", "r15");
-    assertThat(expected.get(16)).extracting(d -> d.getString("_id")).containsExactly("r12");
+    assertThat(expected.get(7)).extracting(d -> d.getString("_id")).containsExactly("r1", "r4"); // duplicates and unknown ids in $in
+    assertThat(expected.get(11)).extracting(d -> d.getString("_id")).contains("r11").doesNotContain("r10", "r15");
+    assertThat(expected.get(18)).extracting(d -> d.getString("_id")).containsExactly("r12");
   }
 
   @Test
