@@ -21,7 +21,8 @@ public record BenchOptions(
     Optional<String> serverCpus,
     Path out,
     int warmupBatches,
-    List<String> jvmOptions) {
+    List<String> jvmOptions,
+    Optional<Path> systemJar) {
 
   public static final String USAGE = """
       Usage: java -jar target/taskmesh.jar bench <http|pipeline|scale|memory|all> [options]
@@ -36,6 +37,8 @@ public record BenchOptions(
                              until the started system's JIT compiler uses under 10% of a core
         --jvm-options "..."  JVM options for the systems the harness starts (default none:
                              plain java -jar), e.g. "-Xmx256m" for the memory-capped run
+        --system-jar PATH    the jar the harness starts as the system (default: this jar), to
+                             compare two builds with the same harness
         --connections N      concurrent requests in closed loops (default 64)
         --runs N             runs per pipeline or scale phase (default 20000; scale: runs/200)
         --rates R1,R2        fixed launch rates for the pipeline's open loop (default: 50% of measured max)
@@ -66,6 +69,7 @@ public record BenchOptions(
     Path out = Path.of("bench-results");
     int warmupBatches = 30;
     List<String> jvmOptions = List.of();
+    Optional<Path> systemJar = Optional.empty();
     for (int i = 1; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--quick")) {
@@ -99,11 +103,17 @@ public record BenchOptions(
         case "--out" -> out = Path.of(value);
         case "--warmup-batches" -> warmupBatches = positive(flag, value);
         case "--jvm-options" -> jvmOptions = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+        case "--system-jar" -> {
+          systemJar = Optional.of(Path.of(value));
+          if (!java.nio.file.Files.isRegularFile(systemJar.get())) {
+            throw new IllegalArgumentException("--system-jar: no file " + value);
+          }
+        }
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
     return new BenchOptions(scenario, url, kafka, email, password, pairs, seconds, warmup, connections, runs, rates, cpus, out,
-        warmupBatches, jvmOptions);
+        warmupBatches, jvmOptions, systemJar);
   }
 
   private static int positive(String flag, String value) {

@@ -19,10 +19,10 @@ import java.util.OptionalDouble;
 public final class PipelineScenario {
 
   /** One batch of runs of one task through the pipeline. */
-  public record Batch(int runs, double runsPerSecond, Latency latency, long failedLaunches) {
+  public record Batch(int runs, double runsPerSecond, Latency latency, long failedLaunches, OptionalDouble workCpuMsPerRun) {
     public JsonObject toJson() {
       return new JsonObject().put("runs", runs).put("runsPerSec", runsPerSecond).put("failedLaunches", failedLaunches)
-          .put("latency", latency.toJson());
+          .put("latency", latency.toJson()).put("workCpuMsPerRun", workCpuMsPerRun.isPresent() ? workCpuMsPerRun.getAsDouble() : null);
     }
   }
 
@@ -36,6 +36,7 @@ public final class PipelineScenario {
       warmUp(api, load, sut, "sleep", new JsonObject(), Math.max(100, options.runs() / 10), options, progress);
 
       List<Double> fullSpeed = new ArrayList<>();
+      List<Double> cpuPerRun = new ArrayList<>();
       List<Double> p99 = new ArrayList<>();
       List<Double> kafkaP99 = new ArrayList<>();
       JsonArray batches = new JsonArray();
@@ -46,8 +47,9 @@ public final class PipelineScenario {
           kafkaP99.add(floor.p99Ms());
           batches.add(new JsonObject().put("pair", pair).put("kafkaEndToEnd", floor.toJson()));
         }
-        Batch batch = runBatch(api, load, "sleep", new JsonObject(), options.runs(), options.connections(), 0, progress);
+        Batch batch = runBatch(api, load, sut, "sleep", new JsonObject(), options.runs(), options.connections(), 0, progress);
         fullSpeed.add(batch.runsPerSecond());
+        batch.workCpuMsPerRun().ifPresent(cpuPerRun::add);
         batches.add(new JsonObject().put("pair", pair).put("fullSpeed", batch.toJson()));
       }
       Summary max = Summary.of(fullSpeed);
@@ -73,6 +75,7 @@ public final class PipelineScenario {
       progress.done("done");
       JsonObject report = new JsonObject().put("scenario", "pipeline").put("runsPerBatch", options.runs())
           .put("fullSpeedRunsPerSec", max.toJson()).put("batches", batches).put("fixedRate", fixed)
+          .put("workCpuMsPerRun", cpuPerRun.isEmpty() ? null : Summary.of(cpuPerRun).toJson())
           .put("p99AtHalfMaxMs", Summary.of(p99).toJson())
           .put("kafkaProducerRecordsPerSec", producer == null ? null : Double.parseDouble(producer));
       if (!kafkaP99.isEmpty()) {
@@ -126,6 +129,17 @@ public final class PipelineScenario {
    */
   public static Batch runBatch(ApiClient api, LoadGenerator load, String type, JsonObject input, int runs, int concurrency, double rate,
       Progress progress) throws Exception {
+    return runBatch(api, load, null, type, input, runs, concurrency, rate, progress);
+  }
+
+  /**
+   * With {@code sut} (a system this harness started), also the CPU the system spent per run outside
+   * its JIT compiler, from the first launch until the harness saw the last run end (so it includes
+   * the harness's polling and up to a second of idle: an upper bound, comparable between builds).
+   */
+  public static Batch runBatch(ApiClient api, LoadGenerator load, SystemUnderTest sut, String type, JsonObject input, int runs,
+      int concurrency, double rate, Progress progress) throws Exception {
+    OptionalDouble cpuBefore = sut == null ? OptionalDouble.empty() : sut.workCpuSeconds();
     String taskId = api.createTask("bench " + type + " " + Instant.now(), type, input);
     LoadGenerator.Request launch = new LoadGenerator.Request(HttpMethod.POST, "/api/tasks/" + taskId + "/runs", api.authHeaders(),
         Buffer.buffer("{}"), 202, body -> { });
@@ -159,7 +173,11 @@ public final class PipelineScenario {
       first = created.isBefore(first) ? created : first;
       last = finished.isAfter(last) ? finished : last;
     }
+    OptionalDouble cpuAfter = sut == null ? OptionalDouble.empty() : sut.workCpuSeconds();
+    OptionalDouble cpuMsPerRun = cpuBefore.isPresent() && cpuAfter.isPresent() && accepted > 0
+        ? OptionalDouble.of((cpuAfter.getAsDouble() - cpuBefore.getAsDouble()) * 1_000 / accepted)
+        : OptionalDouble.empty();
     double seconds = Math.max(0.001, java.time.Duration.between(first, last).toNanos() / 1e9);
-    return new Batch((int) accepted, accepted / seconds, latency, launched.errors());
+    return new Batch((int) accepted, accepted / seconds, latency, launched.errors(), cpuMsPerRun);
   }
 }

@@ -53,6 +53,9 @@ public final class Report {
   private static void printPipeline(JsonObject result, PrintStream out) {
     out.printf("%npipeline (%d runs a batch): full speed %s runs/s; p99 at half that rate %s ms%n",
         result.getInteger("runsPerBatch"), summary(result, "fullSpeedRunsPerSec", "%.0f"), summary(result, "p99AtHalfMaxMs", "%.1f"));
+    if (result.getJsonObject("workCpuMsPerRun") != null) {
+      out.printf("system CPU per run at full speed, JIT compiler excluded: %s ms%n", summary(result, "workCpuMsPerRun", "%.2f"));
+    }
     if (result.containsKey("kafkaEndToEndP99Ms")) {
       out.printf("Kafka EndToEndLatency p99 %s ms; pipeline p99 / Kafka p99 = %s; Kafka ProducerPerformance %.0f records/s%n",
           summary(result, "kafkaEndToEndP99Ms", "%.1f"), summary(result, "p99RatioToKafka", "%.1f"),

@@ -32,8 +32,7 @@ public final class ScaleScenario {
     for (int pair = 1; pair <= options.pairs(); pair++) {
       for (int instances : new int[] {1, 2}) {
         progress.show("pair " + pair + "/" + options.pairs() + ": starting with " + instances + " worker instance(s)");
-        try (SystemUnderTest sut = SystemUnderTest.start(Map.of("WORKER_INSTANCES", Integer.toString(instances)), options.serverCpus().orElse(null),
-            options.jvmOptions());
+        try (SystemUnderTest sut = SystemUnderTest.start(Map.of("WORKER_INSTANCES", Integer.toString(instances)), options);
             LoadGenerator load = new LoadGenerator(vertx, sut.baseUrl(), options.connections())) {
           ApiClient api = new ApiClient(sut.baseUrl()).login(options.email(), options.password());
           PipelineScenario.warmUp(api, load, sut, TYPE, INPUT, Math.max(4, runs / 5), options, progress);

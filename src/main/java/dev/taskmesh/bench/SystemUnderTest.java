@@ -44,10 +44,12 @@ public final class SystemUnderTest implements AutoCloseable {
   }
 
   /**
-   * Starts {@code java <jvmOptions> -jar <this jar>} with the given extra environment, pinned to
-   * {@code cpus} when set.
+   * Starts {@code java <jvmOptions> -jar <jar>} (by default this jar) with the given extra
+   * environment, pinned to {@code cpus} when set.
    */
-  public static SystemUnderTest start(Map<String, String> env, String cpus, List<String> jvmOptions) throws Exception {
+  public static SystemUnderTest start(Map<String, String> env, BenchOptions options) throws Exception {
+    String cpus = options.serverCpus().orElse(null);
+    List<String> jvmOptions = options.jvmOptions();
     int port = freePort();
     Path dir = Files.createTempDirectory("taskmesh-bench");
     List<String> command = new ArrayList<>();
@@ -56,7 +58,7 @@ public final class SystemUnderTest implements AutoCloseable {
     }
     command.add(javaBinary());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", ownJar()));
+    command.addAll(List.of("-jar", options.systemJar().map(Path::toString).orElseGet(SystemUnderTest::ownJar)));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(dir.resolve("stdout.log").toFile())
         .redirectError(dir.resolve("stderr.log").toFile());
@@ -105,6 +107,19 @@ public final class SystemUnderTest implements AutoCloseable {
    * harness started the process): the warm-up goes on until they fall quiet.
    */
   public OptionalDouble compilerCpuSeconds() {
+    return threadCpuSeconds(true);
+  }
+
+  /**
+   * CPU seconds the started process has used so far outside its JIT compiler threads: the work
+   * itself, which divided by the runs of a batch gives a cost per run that a busy neighbour on
+   * the machine or a late compilation does not blur as much as a rate does.
+   */
+  public OptionalDouble workCpuSeconds() {
+    return threadCpuSeconds(false);
+  }
+
+  private OptionalDouble threadCpuSeconds(boolean compilers) {
     if (process == null) {
       return OptionalDouble.empty();
     }
@@ -114,13 +129,15 @@ public final class SystemUnderTest implements AutoCloseable {
       for (Path thread : threads.toList()) {
         try {
           String name = Files.readString(thread.resolve("comm"));
-          if (name.startsWith("C2 Compiler") || name.startsWith("C1 Compiler")) {
-            // utime and stime are fields 14 and 15; the name (field 2) has no spaces here.
-            String[] fields = Files.readString(thread.resolve("stat")).split(" ");
-            ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+          boolean compiler = name.startsWith("C2 Compiler") || name.startsWith("C1 Compiler");
+          if (compiler == compilers) {
+            // utime and stime are the 2nd and 3rd fields after the name, which is in parentheses.
+            String stat = Files.readString(thread.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
           }
         } catch (java.io.IOException | RuntimeException e) {
-          // a compiler thread that exited meanwhile
+          // a thread that exited meanwhile
         }
       }
       return OptionalDouble.of(ticks / (double) CLOCK_TICKS_PER_SECOND);

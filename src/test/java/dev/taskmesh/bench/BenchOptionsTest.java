@@ -41,6 +41,9 @@ class BenchOptionsTest {
     assertThat(BenchOptions.parse(new String[] {"all", "--quick"}).warmupBatches()).isEqualTo(1);
     BenchOptions capped = BenchOptions.parse(new String[] {"memory", "--jvm-options", " -Xmx256m  -XX:+UseSerialGC ", "--warmup-batches", "4"});
     assertThat(capped.jvmOptions()).containsExactly("-Xmx256m", "-XX:+UseSerialGC");
+    assertThat(defaults.systemJar()).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse(new String[] {"pipeline", "--system-jar", "/no/such.jar"}))
+        .hasMessageContaining("--system-jar: no file /no/such.jar");
     assertThat(capped.warmupBatches()).isEqualTo(4);
   }
 }

@@ -24,7 +24,7 @@ class BenchSmokeIT {
     try (AppProcess bench = AppProcess.start(dir, Map.of(), "bench", "all", "--quick", "--connections", "8", "--out", out.toString())) {
       int exit = bench.awaitExit(Duration.ofMinutes(6));
       assertThat(exit).as(bench.stderr()).isZero();
-      assertThat(bench.stdout()).contains("hello (baseline)", "pipeline (", "scale (checksum", "memory: idle RSS");
+      assertThat(bench.stdout()).contains("hello (baseline)", "pipeline (", "system CPU per run", "scale (checksum", "memory: idle RSS");
     }
     List<JsonObject> reports;
     try (Stream<Path> files = Files.list(out)) {
@@ -51,6 +51,7 @@ class BenchSmokeIT {
           assertThat(report.getJsonObject("fullSpeedRunsPerSec").getDouble("median")).isPositive();
           assertThat(report.getJsonObject("kafkaEndToEndP99Ms").getDouble("median")).isPositive();
           assertThat(report.getDouble("kafkaProducerRecordsPerSec")).isPositive();
+          assertThat(report.getJsonObject("workCpuMsPerRun").getDouble("median")).as("the started system's CPU per run").isPositive();
         }
         case "scale" -> assertThat(report.getJsonObject("ratio").getDouble("median")).isPositive();
         case "memory" -> assertThat(report.getLong("peakRssUnderLoadMb")).isGreaterThanOrEqualTo(report.getLong("idleRssMb") / 2);
