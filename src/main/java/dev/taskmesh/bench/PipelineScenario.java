@@ -135,7 +135,8 @@ public final class PipelineScenario {
   /**
    * With {@code sut} (a system this harness started), also the CPU the system spent per run outside
    * its JIT compiler, from the first launch until the harness saw the last run end (so it includes
-   * the harness's polling and up to a second of idle: an upper bound, comparable between builds).
+   * the harness's polling and up to a second of idle: an upper bound, comparable between builds),
+   * before the harness reads the runs back for their timestamps.
    */
   public static Batch runBatch(ApiClient api, LoadGenerator load, SystemUnderTest sut, String type, JsonObject input, int runs,
       int concurrency, double rate, Progress progress) throws Exception {
@@ -163,6 +164,7 @@ public final class PipelineScenario {
     if (done < accepted) {
       throw new IllegalStateException("only " + done + " of " + accepted + " runs finished within 10 minutes");
     }
+    OptionalDouble cpuAfter = sut == null ? OptionalDouble.empty() : sut.workCpuSeconds(); // before reading the runs back
     Latency latency = new Latency();
     Instant first = Instant.MAX;
     Instant last = Instant.MIN;
@@ -173,7 +175,6 @@ public final class PipelineScenario {
       first = created.isBefore(first) ? created : first;
       last = finished.isAfter(last) ? finished : last;
     }
-    OptionalDouble cpuAfter = sut == null ? OptionalDouble.empty() : sut.workCpuSeconds();
     OptionalDouble cpuMsPerRun = cpuBefore.isPresent() && cpuAfter.isPresent() && accepted > 0
         ? OptionalDouble.of((cpuAfter.getAsDouble() - cpuBefore.getAsDouble()) * 1_000 / accepted)
         : OptionalDouble.empty();
