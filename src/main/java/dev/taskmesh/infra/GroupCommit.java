@@ -13,6 +13,8 @@ import java.util.function.Function;
  * Group commit on one event loop: requests made while a store round trip is in flight go together
  * in the next one. When idle, a request is sent at once (no added latency); under load, a batch is
  * as big as what arrived during one round trip, so the store sees one operation instead of hundreds.
+ * Reads by id batch the same way: each batch is sent after all its requests arrived, so a read
+ * never answers with a state older than one its caller could have read alone.
  *
  * <p>The batch operation reports one outcome per item (one duplicate key must not fail its
  * neighbours); a batch that fails as a whole fails each of its callers, exactly as a single write

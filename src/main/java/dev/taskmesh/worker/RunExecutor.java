@@ -12,12 +12,16 @@ import dev.taskmesh.task.Cancellation;
 import dev.taskmesh.task.TaskContext;
 import dev.taskmesh.task.TaskHandler;
 import dev.taskmesh.task.TaskHandlers;
+import dev.taskmesh.infra.GroupCommit;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,6 +45,7 @@ public final class RunExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
   private static final long STATE_LOOKUP_TIMEOUT_MS = 500;
   private static final long STATE_LOOKUP_PAUSE_MS = 5_000;
+  private static final int MAX_LOOKUP_BATCH = 500;
 
   /** The worker is stopping: the attempt was abandoned without an outcome and must be redelivered. */
   public static final class HandedBackException extends RuntimeException {
@@ -58,6 +63,7 @@ public final class RunExecutor {
   private final InFlightRuns inFlight;
   private final WorkerExecutor cpu;
   private long lookupsPausedUntil;
+  private final GroupCommit<String, Optional<JsonObject>> lookups;
 
   RunExecutor(Vertx vertx, TaskHandlers handlers, KafkaPublisher publisher, AppConfig.Topics topics, AppConfig.Pipeline pipeline,
       RunRepository runs, InFlightRuns inFlight, WorkerExecutor cpu) {
@@ -69,6 +75,7 @@ public final class RunExecutor {
     this.pipeline = pipeline;
     this.runs = runs;
     this.inFlight = inFlight;
+    this.lookups = new GroupCommit<>(this::lookupAll, id -> runs.state(id), MAX_LOOKUP_BATCH);
   }
 
   public Future<Void> execute(String message, String traceparent, DeadLetter.Source source) {
@@ -207,28 +214,14 @@ public final class RunExecutor {
         });
   }
 
-  // Lookups asked for in one event-loop turn share one query: one store round trip per batch, not per run.
-  private java.util.Map<String, java.util.List<Promise<Optional<JsonObject>>>> lookups = new java.util.HashMap<>();
-
+  /** Lookups asked for while another is in flight share the next query: one round trip per batch, not per run. */
   private Future<Optional<JsonObject>> lookup(String runId) {
-    Promise<Optional<JsonObject>> promise = Promise.promise();
-    if (lookups.isEmpty()) {
-      vertx.runOnContext(v -> flushLookups());
-    }
-    lookups.computeIfAbsent(runId, id -> new java.util.ArrayList<>(1)).add(promise);
-    return promise.future();
+    return lookups.submit(runId);
   }
 
-  private void flushLookups() {
-    var batch = lookups;
-    lookups = new java.util.HashMap<>();
-    runs.states(batch.keySet()).onComplete(done -> batch.forEach((id, promises) -> promises.forEach(p -> {
-      if (done.succeeded()) {
-        p.tryComplete(Optional.ofNullable(done.result().get(id)));
-      } else {
-        p.tryFail(done.cause());
-      }
-    })));
+  private Future<List<AsyncResult<Optional<JsonObject>>>> lookupAll(List<String> runIds) {
+    return runs.states(new LinkedHashSet<>(runIds)).map(found -> runIds.stream()
+        .<AsyncResult<Optional<JsonObject>>>map(id -> Future.succeededFuture(Optional.ofNullable(found.get(id)))).toList());
   }
 
   private Future<Void> waitUntil(long notBefore, Cancellation cancellation) {
