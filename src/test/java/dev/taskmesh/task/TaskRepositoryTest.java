@@ -2,14 +2,12 @@ package dev.taskmesh.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import de.bwaldvogel.mongo.MongoServer;
-import dev.taskmesh.infra.store.StoreBackends;
+import dev.taskmesh.support.TestStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,22 +19,19 @@ import org.junit.jupiter.api.Test;
 class TaskRepositoryTest {
 
   private static Vertx vertx;
-  private static MongoServer server;
+  private static TestStore store;
   private static MongoClient mongo;
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    server = new MongoServer(StoreBackends.memory());
-    server.bind(new InetSocketAddress("127.0.0.1", 0));
-    mongo = MongoClient.create(vertx, new JsonObject()
-        .put("connection_string", "mongodb://127.0.0.1:" + server.getLocalAddress().getPort()).put("db_name", "t").put("useObjectId", false));
+    store = TestStore.start(vertx);
+    mongo = store.client();
   }
 
   @AfterAll
   static void stop() {
-    mongo.close().await();
-    server.shutdown();
+    store.close();
     vertx.close().await();
   }
 

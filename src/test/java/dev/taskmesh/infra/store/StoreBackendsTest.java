@@ -3,15 +3,14 @@ package dev.taskmesh.infra.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import de.bwaldvogel.mongo.MongoBackend;
-import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.taskmesh.support.TestStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
@@ -35,22 +34,6 @@ class StoreBackendsTest {
   @AfterAll
   static void stop() {
     vertx.close().await();
-  }
-
-  private record Store(MongoServer server, MongoClient client) implements AutoCloseable {
-    static Store start(MongoBackend backend) {
-      MongoServer server = new MongoServer(backend);
-      server.bind(new InetSocketAddress("127.0.0.1", 0));
-      MongoClient client = MongoClient.create(vertx, new JsonObject()
-          .put("connection_string", "mongodb://127.0.0.1:" + server.getLocalAddress().getPort()).put("db_name", "t"));
-      return new Store(server, client);
-    }
-
-    @Override
-    public void close() {
-      client.close().await();
-      server.shutdown();
-    }
   }
 
   private static final List<JsonObject> QUERIES = List.of(
@@ -91,7 +74,7 @@ class StoreBackendsTest {
   }
 
   private static List<List<JsonObject>> answers(Supplier<MongoBackend> backend) {
-    try (Store store = Store.start(backend.get())) {
+    try (TestStore store = TestStore.start(vertx, backend.get())) {
       seed(store.client());
       return QUERIES.stream()
           .map(q -> store.client().findWithOptions("runs", q, new FindOptions().setSort(new JsonObject().put("_id", 1))).await())
@@ -120,7 +103,7 @@ class StoreBackendsTest {
 
   @Test
   void guardedUpdatesChangeOnlyWhenTheGuardHolds() {
-    try (Store store = Store.start(StoreBackends.memory())) {
+    try (TestStore store = TestStore.start(vertx, StoreBackends.memory())) {
       seed(store.client());
       JsonObject set = new JsonObject().put("$set", new JsonObject().put("seq", 100));
       assertThat(store.client().updateCollection("runs", new JsonObject().put("_id", "r7").put("seq", new JsonObject().put("$lt", 5)), set)
@@ -138,13 +121,13 @@ class StoreBackendsTest {
         .put("ratio", 0.5).put("flag", true).put("none", (Object) null)
         .put("at", new JsonObject().put("$date", "2026-11-28T05:00:00Z"))
         .put("nested", new JsonObject().put("list", new JsonArray().add(1).add("two").add(new JsonObject().put("three", 3))));
-    try (Store store = Store.start(new H2Backend(file))) {
+    try (TestStore store = TestStore.start(vertx, new H2Backend(file))) {
       store.client().createIndexWithOptions("users", new JsonObject().put("email", 1), new io.vertx.ext.mongo.IndexOptions().unique(true)).await();
       store.client().insert("users", rich).await();
       store.client().insert("users", new JsonObject().put("_id", "b").put("email", "b@x")).await();
     }
     for (int reopen = 1; reopen <= 2; reopen++) { // converted at the first open, read as is at the second
-      try (Store store = Store.start(StoreBackends.h2(file))) {
+      try (TestStore store = TestStore.start(vertx, StoreBackends.h2(file))) {
         assertThat(store.client().findOne("users", new JsonObject().put("_id", "a"), null).await()).isEqualTo(rich);
         assertThat(store.client().count("users", new JsonObject()).await()).isEqualTo(reopen == 1 ? 2 : 3);
         Throwable duplicate = store.client().insert("users", new JsonObject().put("_id", "c" + reopen).put("email", "b@x"))
@@ -160,7 +143,7 @@ class StoreBackendsTest {
 
   @Test
   void aConcurrentBatchOfInsertsReportsEachDuplicateByItself() {
-    try (Store store = Store.start(StoreBackends.h2(dir.resolve("bulk.mv").toString()))) {
+    try (TestStore store = TestStore.start(vertx, StoreBackends.h2(dir.resolve("bulk.mv").toString()))) {
       store.client().insert("runs", new JsonObject().put("_id", "taken")).await();
       var operations = List.of("free-1", "taken", "free-2").stream()
           .map(id -> io.vertx.ext.mongo.BulkOperation.createInsert(new JsonObject().put("_id", id))).toList();
@@ -176,10 +159,10 @@ class StoreBackendsTest {
   @Test
   void indexedFlagsAreRebuiltWhenAFileIsOpenedAgain() {
     String file = dir.resolve("flags.mv").toString();
-    try (Store store = Store.start(StoreBackends.h2(file))) {
+    try (TestStore store = TestStore.start(vertx, StoreBackends.h2(file))) {
       seed(store.client());
     }
-    try (Store store = Store.start(StoreBackends.h2(file))) {
+    try (TestStore store = TestStore.start(vertx, StoreBackends.h2(file))) {
       var unpublished = store.client().findWithOptions("runs", new JsonObject().put("outbox", true),
           new FindOptions().setSort(new JsonObject().put("seq", 1))).await();
       assertThat(unpublished).extracting(d -> d.getString("_id")).containsExactly("r0", "r5", "r11", "r20", "r25", "r30", "r35", "r40", "r45");
