@@ -1,7 +1,9 @@
 package dev.taskmesh.run;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What a status change writes to a run document: the guard that makes it idempotent (only a
@@ -41,6 +43,23 @@ final class RunChanges {
     return new JsonObject()
         .put("$set", set)
         .put("$push", new JsonObject().put("transitions", transition(event)));
+  }
+
+  /** Which of these runs are still QUEUED at this attempt (published, not yet marked PENDING). */
+  static JsonObject stillQueued(List<String> ids, int attempt) {
+    return new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(ids)))
+        .put("seq", RunStatus.QUEUED.sequence(attempt));
+  }
+
+  /** Published: PENDING at this attempt, outbox marker cleared. */
+  static JsonObject pending(int attempt, Instant now) {
+    return new JsonObject()
+        .put("$set", new JsonObject()
+            .put("status", RunStatus.PENDING.name())
+            .put("seq", RunStatus.PENDING.sequence(attempt))
+            .put("outbox", false)
+            .put("updatedAt", MongoDates.toDocument(now)))
+        .put("$push", new JsonObject().put("transitions", transition(RunStatus.PENDING, attempt, now, null)));
   }
 
   /** An outcome carries its attempt's start: the RUNNING event may be folded into it or arrive later. */

@@ -166,20 +166,11 @@ public final class RunRepository {
     Map<Integer, List<String>> idsByAttempt = new java.util.TreeMap<>();
     published.forEach(run -> idsByAttempt.computeIfAbsent(run.attempt(), a -> new java.util.ArrayList<>()).add(run.id()));
     List<BulkOperation> operations = new java.util.ArrayList<>(idsByAttempt.size() + 1);
-    idsByAttempt.forEach((attempt, ids) -> operations.add(BulkOperation.createUpdate(
-        new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(ids))).put("seq", RunStatus.QUEUED.sequence(attempt)),
-        new JsonObject()
-            .put("$set", new JsonObject()
-                .put("status", RunStatus.PENDING.name())
-                .put("seq", RunStatus.PENDING.sequence(attempt))
-                .put("outbox", false)
-                .put("updatedAt", MongoDates.toDocument(now)))
-            .put("$push", new JsonObject().put("transitions", RunChanges.transition(RunStatus.PENDING, attempt, now, null))))
-        .setMulti(true)));
-    List<String> allIds = published.stream().map(Run::id).toList();
-    operations.add(BulkOperation.createUpdate(
-        new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(allIds))).put("outbox", true),
-        new JsonObject().put("$set", new JsonObject().put("outbox", false))).setMulti(true));
+    idsByAttempt.forEach((attempt, ids) -> operations.add(
+        BulkOperation.createUpdate(RunChanges.stillQueued(ids, attempt), RunChanges.pending(attempt, now)).setMulti(true)));
+    JsonObject anyMarked = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(published.stream().map(Run::id).toList())))
+        .put("outbox", true);
+    operations.add(BulkOperation.createUpdate(anyMarked, new JsonObject().put("$set", new JsonObject().put("outbox", false))).setMulti(true));
     // Ordered: the last update must see the first ones.
     return mongo.bulkWriteWithOptions(COLLECTION, operations, new BulkWriteOptions().setOrdered(true)).mapEmpty();
   }
