@@ -49,6 +49,7 @@ public final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private KafkaAdminClient healthAdmin;
   private EventStreams streams;
+  private OutboxRelay relay;
 
   public ApiVerticle(AppConfig config, TaskHandlers handlers, Gateway gateway) {
     this.config = config;
@@ -62,7 +63,8 @@ public final class ApiVerticle extends VerticleBase {
     String bootstrap = config.kafka().bootstrapServers().orElseThrow();
     publisher = new KafkaPublisher(vertx, "taskmesh-api", bootstrap);
     RunRepository runs = new RunRepository(mongo);
-    RunService runService = new RunService(runs, new OutboxRelay(runs, publisher, config.kafka().topics().pendingTasks()),
+    relay = new OutboxRelay(runs, publisher, config.kafka().topics().pendingTasks());
+    RunService runService = new RunService(runs, relay,
         handlers, config.pipeline().maxAttempts(), vertx.eventBus(), new IdempotencyKeys(mongo));
     TaskService taskService = new TaskService(new TaskRepository(mongo), handlers);
     AccountService accounts = new AccountService(vertx, new AccountRepository(mongo), gateway.hasher(), gateway.tokens(), gateway.dummyHash());
@@ -116,6 +118,8 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> closing = streams == null ? Future.succeededFuture() : streams.stop();
     return closing.eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        // Markers of published runs not written yet: a restart would otherwise publish them again.
+        .eventually(() -> relay == null ? Future.succeededFuture() : relay.flush())
         .eventually(publisher::close)
         .eventually(() -> healthAdmin == null ? Future.succeededFuture() : healthAdmin.close());
   }

@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,21 +19,38 @@ import org.slf4j.LoggerFactory;
  * calls {@link #publish} right after the insert (the fast path); {@link #sweep} republishes whatever
  * a crash or a broker outage left behind. A run may be published twice (crash after the send,
  * before the marker is cleared); everything downstream is idempotent by run id and attempt.
- * Markers of runs acknowledged together are cleared in one bulk write. One relay per verticle
- * instance: it is used from that verticle's context only.
+ * Markers of runs acknowledged together are cleared in one bulk write, {@value #MARK_DELAY_MS} ms
+ * after the first acknowledgement: by then a worker has usually reported on most of them, and its
+ * event already cleared the marker (any worker event proves the run was published), so the write
+ * changes only the runs still waiting, which move to PENDING. One relay per verticle instance: it
+ * is used from that verticle's context only; {@link #flush} writes what waits (on stop).
  */
 public final class OutboxRelay {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int SWEEP_BATCH = 500;
+  /** Well under the sweep's age threshold (outboxSweepMs), so a marked run is never swept again. */
+  static final long MARK_DELAY_MS = 250;
+
+  /** Sends one command; completes when the broker acknowledged it. */
+  @FunctionalInterface
+  public interface Sender {
+    Future<Void> send(String topic, String key, JsonObject value, String traceparent);
+  }
 
   private final RunRepository runs;
-  private final KafkaPublisher publisher;
+  private final Sender publisher;
   private final String topic;
   private List<Run> toMark = new ArrayList<>();
   private List<Promise<Void>> marked = new ArrayList<>();
+  private long markTimer = -1;
+  private Vertx vertx;
 
   public OutboxRelay(RunRepository runs, KafkaPublisher publisher, String topic) {
+    this(runs, publisher::send, topic);
+  }
+
+  public OutboxRelay(RunRepository runs, Sender publisher, String topic) {
     this.runs = runs;
     this.publisher = publisher;
     this.topic = topic;
@@ -54,18 +72,33 @@ public final class OutboxRelay {
     toMark.add(run);
     marked.add(done);
     if (toMark.size() == 1) {
-      // Acknowledgements of one producer batch arrive together: clear their markers in one write.
-      context.runOnContext(v -> flushMarks());
+      vertx = context.owner();
+      markTimer = vertx.setTimer(MARK_DELAY_MS, id -> {
+        markTimer = -1;
+        flushMarks();
+      });
     }
     return done.future();
   }
 
-  private void flushMarks() {
+  /** Clears the markers waiting for their delayed write now; completes when that write is done. */
+  public Future<Void> flush() {
+    if (markTimer != -1) {
+      vertx.cancelTimer(markTimer);
+      markTimer = -1;
+    }
+    return flushMarks();
+  }
+
+  private Future<Void> flushMarks() {
+    if (toMark.isEmpty()) {
+      return Future.succeededFuture();
+    }
     List<Run> batch = toMark;
     List<Promise<Void>> promises = marked;
     toMark = new ArrayList<>();
     marked = new ArrayList<>();
-    runs.markPublished(batch).onComplete(result -> promises.forEach(p -> p.handle(result)));
+    return runs.markPublished(batch).onComplete(result -> promises.forEach(p -> p.handle(result)));
   }
 
   /** Publishes runs accepted before {@code acceptedBefore} and still unpublished; returns how many. */

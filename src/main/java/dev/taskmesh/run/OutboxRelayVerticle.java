@@ -46,6 +46,6 @@ public final class OutboxRelayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return publisher.close();
+    return relay.flush().eventually(publisher::close);
   }
 }

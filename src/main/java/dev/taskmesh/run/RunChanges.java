@@ -27,6 +27,7 @@ final class RunChanges {
         .put("seq", event.status().sequence(event.attempt()))
         .put("attempt", event.attempt())
         .put("final", event.status().terminal())
+        .put("outbox", false) // a worker reported on the run, so it was published
         .put("updatedAt", MongoDates.toDocument(Instant.now()));
     if (event.status() == RunStatus.RUNNING) {
       set.put("startedAt", MongoDates.toDocument(event.at()));
@@ -37,8 +38,7 @@ final class RunChanges {
       set.put("error", event.error());
     }
     if (event.status().terminal()) {
-      set.put("finishedAt", MongoDates.toDocument(event.at())).put("result", event.result()).put("error", event.error())
-          .put("outbox", false);
+      set.put("finishedAt", MongoDates.toDocument(event.at())).put("result", event.result()).put("error", event.error());
     }
     return new JsonObject()
         .put("$set", set)

@@ -1,0 +1,98 @@
+package dev.taskmesh.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskmesh.infra.TimeOrderedIds;
+import dev.taskmesh.support.TestStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Markers are cleared a moment after publishing: PENDING only for runs no worker reported on by then. */
+class OutboxRelayTest {
+
+  private static Vertx vertx;
+  private static TestStore store;
+  private static RunRepository runs;
+  private static final List<String> sent = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    store = TestStore.start(vertx);
+    runs = new RunRepository(store.client());
+  }
+
+  @AfterAll
+  static void stop() {
+    store.close();
+    vertx.close().await();
+  }
+
+  private static Run launched() {
+    return runs.insert(Run.queued(TimeOrderedIds.next(), "task-1", "sleep", new JsonObject(), 3, "user-1", null, Instant.now())).await();
+  }
+
+  private static OutboxRelay relay() {
+    return new OutboxRelay(runs, (topic, key, value, traceparent) -> {
+      sent.add(key);
+      return Future.succeededFuture();
+    }, "pending-tasks");
+  }
+
+  private static <T> T onContext(java.util.function.Supplier<Future<T>> action) {
+    Promise<T> done = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> action.get().onComplete(done));
+    return done.future().await();
+  }
+
+  @Test
+  void aRunNobodyReportedOnBecomesPendingWhileOneAWorkerReportedOnKeepsItsHistory() throws Exception {
+    Run waiting = launched();
+    Run started = launched();
+    OutboxRelay relay = relay();
+    long before = System.nanoTime();
+    vertx.getOrCreateContext().runOnContext(v -> {
+      relay.publish(waiting);
+      relay.publish(started);
+    });
+    // A worker reports before the delayed write; its event clears the marker itself.
+    Thread.sleep(50);
+    assertThat(runs.apply(RunEvent.of(started.id(), 1, RunStatus.RUNNING, Instant.now(), null, null)).await()).isTrue();
+    assertThat(runs.findDocument(started.id()).await().orElseThrow().getBoolean("outbox")).isFalse();
+    assertThat(runs.findDocument(waiting.id()).await().orElseThrow().getString("status")).isEqualTo("QUEUED");
+
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (runs.findDocument(waiting.id()).await().orElseThrow().getBoolean("outbox") && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat((System.nanoTime() - before) / 1_000_000).as("the markers are written after the delay").isGreaterThanOrEqualTo(OutboxRelay.MARK_DELAY_MS);
+    JsonObject waitingDoc = runs.findDocument(waiting.id()).await().orElseThrow();
+    assertThat(waitingDoc.getString("status")).isEqualTo("PENDING");
+    assertThat(waitingDoc.getBoolean("outbox")).isFalse();
+    JsonObject startedDoc = runs.findDocument(started.id()).await().orElseThrow();
+    assertThat(startedDoc.getString("status")).isEqualTo("RUNNING");
+    assertThat(startedDoc.getJsonArray("transitions").stream().map(t -> ((JsonObject) t).getString("status")).toList())
+        .containsExactly("QUEUED", "RUNNING");
+    assertThat(sent).contains(waiting.id(), started.id());
+  }
+
+  @Test
+  void flushWritesWaitingMarkersAtOnce() {
+    Run run = launched();
+    OutboxRelay relay = relay();
+    onContext(() -> {
+      relay.publish(run);
+      return Future.succeededFuture();
+    });
+    onContext(relay::flush);
+    assertThat(runs.findDocument(run.id()).await().orElseThrow().getString("status")).isEqualTo("PENDING");
+  }
+}
