@@ -26,26 +26,27 @@ final class IndexedH2Collection extends H2Collection {
       MVMap<String, Object> meta, CursorRegistry cursors, MemoryIndexes.Spec indexed) {
     super(database, name, options, data, meta, cursors);
     indexes = new MemoryIndexes<>(indexed);
-    streamAllDocumentsWithPosition().forEach(stored -> indexes.stored(stored.getPosition(), stored.getDocument()));
+    streamAllDocumentsWithPosition().forEach(stored -> indexes.stored(stored.getPosition(), null, stored.getDocument()));
   }
 
   @Override
   protected Object addDocumentInternal(Document document) {
     Object position = super.addDocumentInternal(document);
-    indexes.stored(position, document);
+    indexes.stored(position, null, document);
     return position;
   }
 
   @Override
   protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
     super.handleUpdate(position, oldDocument, newDocument);
-    indexes.stored(position, newDocument);
+    indexes.stored(position, oldDocument, newDocument);
   }
 
   @Override
   protected void removeDocument(Object position) {
+    Document removed = getDocument(position);
     super.removeDocument(position);
-    indexes.removed(position);
+    indexes.removed(position, removed);
   }
 
   @Override

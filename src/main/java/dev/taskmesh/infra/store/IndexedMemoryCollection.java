@@ -8,7 +8,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.stream.Stream;
 
-/** The memory-backend twin of {@link IndexedH2Collection}: {@code _id} first, then indexed indexes. */
+/** The memory-backend twin of {@link IndexedH2Collection}: {@code _id} first, then the in-memory indexes. */
 final class IndexedMemoryCollection extends MemoryCollection {
 
   private final MemoryIndexes<Integer> indexes;
@@ -22,20 +22,21 @@ final class IndexedMemoryCollection extends MemoryCollection {
   @Override
   protected Integer addDocumentInternal(Document document) {
     Integer position = super.addDocumentInternal(document);
-    indexes.stored(position, document);
+    indexes.stored(position, null, document);
     return position;
   }
 
   @Override
   protected void handleUpdate(Integer position, Document oldDocument, Document newDocument) {
     super.handleUpdate(position, oldDocument, newDocument);
-    indexes.stored(position, newDocument);
+    indexes.stored(position, oldDocument, newDocument);
   }
 
   @Override
   protected void removeDocument(Integer position) {
+    Document removed = getDocument(position);
     super.removeDocument(position);
-    indexes.removed(position);
+    indexes.removed(position, removed);
   }
 
   @Override

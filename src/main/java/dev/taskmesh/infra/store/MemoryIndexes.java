@@ -32,8 +32,6 @@ final class MemoryIndexes<P> {
   private final Spec spec;
   private final Map<String, Set<P>> flagged = new ConcurrentHashMap<>();
   private final Map<String, Map<Object, Set<P>>> keyed = new ConcurrentHashMap<>();
-  /** Where each document sits in the key indexes, to move it when its key changes. */
-  private final Map<P, Map<String, Object>> keysOf = new ConcurrentHashMap<>();
 
   MemoryIndexes(Spec spec) {
     this.spec = spec;
@@ -41,42 +39,37 @@ final class MemoryIndexes<P> {
     spec.keys().forEach(field -> keyed.put(field, new ConcurrentHashMap<>()));
   }
 
-  void stored(P position, Document document) {
+  /** A document was stored at {@code position}: {@code before} is what was there (null for a new one). */
+  void stored(P position, Document before, Document after) {
     spec.flags().forEach((field, value) -> {
-      if (value.equals(document.get(field))) {
+      if (value.equals(after.get(field))) {
         flagged.get(field).add(position);
       } else {
         flagged.get(field).remove(position);
       }
     });
-    if (spec.keys().isEmpty()) {
-      return;
-    }
-    Map<String, Object> before = keysOf.getOrDefault(position, Map.of());
-    Map<String, Object> after = new java.util.HashMap<>();
     for (String field : spec.keys()) {
-      Object value = document.get(field);
-      Object old = before.get(field);
-      if (old != null && !old.equals(value)) {
+      Object old = before == null ? null : before.get(field);
+      Object value = after.get(field);
+      if (isKey(old) && !old.equals(value)) {
         remove(field, old, position);
       }
       if (isKey(value)) {
         keyed.get(field).computeIfAbsent(value, v -> ConcurrentHashMap.newKeySet()).add(position);
-        after.put(field, value);
       }
-    }
-    if (after.isEmpty()) {
-      keysOf.remove(position);
-    } else {
-      keysOf.put(position, after);
     }
   }
 
-  void removed(P position) {
+  /** The document at {@code position} (null if unknown) was deleted. */
+  void removed(P position, Document document) {
     flagged.values().forEach(set -> set.remove(position));
-    Map<String, Object> keys = keysOf.remove(position);
-    if (keys != null) {
-      keys.forEach((field, value) -> remove(field, value, position));
+    if (document != null) {
+      for (String field : spec.keys()) {
+        Object value = document.get(field);
+        if (isKey(value)) {
+          remove(field, value, position);
+        }
+      }
     }
   }
 
