@@ -3,7 +3,9 @@ package dev.taskmesh.infra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,7 @@ class TimeOrderedIdsTest {
   @Test
   void idsAreVersion7UuidsCarryingTheirMillisecond() {
     long millis = 1_795_000_000_123L;
-    UUID id = UUID.fromString(TimeOrderedIds.next(millis));
+    UUID id = UUID.fromString(new TimeOrderedIds().make(millis));
     assertEquals(7, id.version());
     assertEquals(2, id.variant());
     assertEquals(millis, id.getMostSignificantBits() >>> 16);
@@ -21,9 +23,10 @@ class TimeOrderedIdsTest {
 
   @Test
   void laterIdsSortLaterAsStrings() {
-    String previous = TimeOrderedIds.next(1_000L);
+    TimeOrderedIds ids = new TimeOrderedIds();
+    String previous = ids.make(1_000L);
     for (long millis = 1_001L; millis < 3_000L; millis += 7) {
-      String next = TimeOrderedIds.next(millis);
+      String next = ids.make(millis);
       assertTrue(next.compareTo(previous) > 0, next + " should sort after " + previous);
       previous = next;
     }
@@ -31,10 +34,53 @@ class TimeOrderedIdsTest {
 
   @Test
   void idsOfOneMillisecondDiffer() {
+    TimeOrderedIds ids = new TimeOrderedIds();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 10_000; i++) {
-      seen.add(TimeOrderedIds.next(42L));
+      seen.add(ids.make(42L));
     }
     assertEquals(10_000, seen.size());
+  }
+
+  @Test
+  void idsOfOneProcessIncreaseWithinAMillisecondAndBorrowTheNextWhenItRunsOut() {
+    TimeOrderedIds ids = new TimeOrderedIds();
+    String previous = ids.make(42L);
+    for (int i = 0; i < 10_000; i++) { // far more than one millisecond's 12-bit counter holds
+      String next = ids.make(42L);
+      assertTrue(next.compareTo(previous) > 0, next + " should sort after " + previous);
+      assertEquals(7, UUID.fromString(next).version());
+      previous = next;
+    }
+    assertTrue(UUID.fromString(previous).getMostSignificantBits() >>> 16 > 42L, "borrowed later milliseconds");
+    String afterClockStepBack = ids.make(41L);
+    assertTrue(afterClockStepBack.compareTo(previous) > 0, "a clock that steps back never makes an id that sorts earlier");
+  }
+
+  @Test
+  void idsMadeConcurrentlyAreUniqueAndEachThreadSeesThemIncrease() throws Exception {
+    TimeOrderedIds ids = new TimeOrderedIds();
+    Set<String> all = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < 4; t++) {
+      threads.add(new Thread(() -> {
+        String previous = "";
+        for (int i = 0; i < 5_000; i++) {
+          String next = ids.make(System.currentTimeMillis());
+          if (next.compareTo(previous) <= 0) {
+            failures.add(new AssertionError(next + " after " + previous));
+          }
+          all.add(next);
+          previous = next;
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertTrue(failures.isEmpty(), failures.toString());
+    assertEquals(20_000, all.size());
   }
 }
