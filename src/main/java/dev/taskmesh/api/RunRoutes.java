@@ -8,12 +8,16 @@ import dev.taskmesh.run.RunRepository;
 import dev.taskmesh.run.RunService;
 import dev.taskmesh.task.TaskService;
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Optional;
 
 /** Launching, reading, cancelling and retrying runs. A run is visible to whoever launched it, and to admins. */
 final class RunRoutes {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunRoutes.class);
 
   private final RunService runs;
   private final TaskService tasks;
@@ -26,6 +30,7 @@ final class RunRoutes {
   void register(Map<String, Handler<RoutingContext>> operations) {
     operations.put("launchTask", this::launch);
     operations.put("launchTaskAlias", this::launch);
+    operations.put("launchTaskBatch", this::launchBatch);
     operations.put("listTaskRuns", this::listOfTask);
     operations.put("listRuns", this::list);
     operations.put("listHistories", this::list);
@@ -45,6 +50,36 @@ final class RunRoutes {
             ctx.response().putHeader("Idempotent-Replayed", "true");
           }
           Requests.created(ctx, 202, "/api/runs/" + launched.run().id(), launched.run().toJson());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * Many runs of one task in one request: one bulk insert instead of one request and insert per
+   * run. No Idempotency-Key: a retried batch would need every run of the first one back.
+   */
+  private void launchBatch(RoutingContext ctx) {
+    if (ctx.request().getHeader("Idempotency-Key") != null) {
+      Problem.send(ctx, 400, "Idempotency-Key is not supported on batch launches; launch runs one by one to use it.");
+      return;
+    }
+    Caller caller = Caller.of(ctx);
+    int count = Requests.body(ctx).getInteger("count");
+    String traceId = Traceparent.fromHeaderOrNew(ctx.request().getHeader("traceparent")).traceId();
+    TaskRoutes.visible(tasks, ctx.pathParam("id"), caller)
+        .compose(task -> runs.launchBatch(task, caller, count, traceId))
+        .onSuccess(batch -> {
+          JsonObject body = new JsonObject()
+              .put("taskId", ctx.pathParam("id"))
+              .put("accepted", batch.accepted().size())
+              .put("failed", batch.failed())
+              .put("runIds", new JsonArray(batch.accepted().stream().map(Run::id).toList()));
+          if (batch.failed() > 0) {
+            LOG.warn("Batch launch on task {} (request {}): {} of {} runs not stored", ctx.pathParam("id"),
+                ctx.<String>get(HttpBasics.REQUEST_ID), batch.failed(), count, batch.firstFailure());
+            body.put("detail", batch.failed() + " of " + count + " runs were not accepted (the store failed to write them); launch that many again.");
+          }
+          Requests.created(ctx, 202, "/api/tasks/" + ctx.pathParam("id") + "/runs", body);
         })
         .onFailure(ctx::fail);
   }

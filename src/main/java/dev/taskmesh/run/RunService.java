@@ -56,6 +56,15 @@ public final class RunService {
 
   public record Page(List<Run> items, long total) {}
 
+  /**
+   * A batch launch's outcome: the runs the store accepted, in launch order, and how many it did not
+   * (only when the store failed part of a bulk insert; {@code firstFailure} says why).
+   */
+  public record BatchLaunched(List<Run> accepted, int failed, Throwable firstFailure) {}
+
+  /** The most runs one batch launch may ask for: one bulk insert of the store. */
+  public static final int MAX_BATCH = RunRepository.MAX_INSERT_BATCH;
+
   private final RunRepository runs;
   private final OutboxRelay relay;
   private final TaskHandlers handlers;
@@ -105,11 +114,9 @@ public final class RunService {
    * within 24 hours get the first run back instead of a second one.
    */
   public Future<Launched> launch(Task task, Caller caller, String idempotencyKey, String traceId) {
-    if (!caller.canSee(task.owner())) {
-      return Future.failedFuture(notFound("task", task.id()));
-    }
-    if (!caller.role().canWrite()) {
-      return Future.failedFuture(new RunRefusedException(403, "Role " + caller.role().label() + " may read but not launch runs."));
+    Optional<RuntimeException> refused = refusal(task, caller);
+    if (refused.isPresent()) {
+      return Future.failedFuture(refused.get());
     }
     if (idempotencyKey == null || idempotency == null) {
       return launch(task.id(), task.type(), task.input(), caller.id(), traceId).map(run -> new Launched(run, false));
@@ -129,6 +136,50 @@ public final class RunService {
                   ? runs.findById(claim.runId()).map(again -> new Launched(again.orElseThrow(), true))
                   : Future.failedFuture(e)));
     });
+  }
+
+  /**
+   * Launches {@code count} runs of a task in one request, with the same checks as a single launch.
+   * The runs are inserted together (one bulk insert, see {@link RunRepository#insert}) and each is
+   * then published like a single launch's; they share the request's trace.
+   */
+  public Future<BatchLaunched> launchBatch(Task task, Caller caller, int count, String traceId) {
+    if (count < 1 || count > MAX_BATCH) {
+      return Future.failedFuture(new RejectedRunException("count must be between 1 and " + MAX_BATCH + ", was " + count));
+    }
+    Optional<RuntimeException> refused = refusal(task, caller);
+    if (refused.isPresent()) {
+      return Future.failedFuture(refused.get());
+    }
+    List<Future<Run>> launches = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      launches.add(launch(task.id(), task.type(), task.input(), caller.id(), traceId));
+    }
+    return Future.join(launches).transform(all -> {
+      List<Run> accepted = new java.util.ArrayList<>(count);
+      Throwable firstFailure = null;
+      for (Future<Run> launch : launches) {
+        if (launch.succeeded()) {
+          accepted.add(launch.result());
+        } else if (firstFailure == null) {
+          firstFailure = launch.cause();
+        }
+      }
+      return accepted.isEmpty()
+          ? Future.failedFuture(firstFailure)
+          : Future.succeededFuture(new BatchLaunched(accepted, count - accepted.size(), firstFailure));
+    });
+  }
+
+  /** Why this caller may not launch this task, if they may not: an invisible task is "not found". */
+  private static Optional<RuntimeException> refusal(Task task, Caller caller) {
+    if (!caller.canSee(task.owner())) {
+      return Optional.of(notFound("task", task.id()));
+    }
+    if (!caller.role().canWrite()) {
+      return Optional.of(new RunRefusedException(403, "Role " + caller.role().label() + " may read but not launch runs."));
+    }
+    return Optional.empty();
   }
 
   public Future<Optional<Run>> find(String id) {

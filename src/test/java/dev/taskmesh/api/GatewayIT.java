@@ -203,6 +203,44 @@ class GatewayIT {
   }
 
   @Test
+  void aBatchLaunchQueuesEveryRunAndEachCompletes() {
+    JsonObject task = createTask(alice, "sleep", new JsonObject());
+    String taskPath = "/api/tasks/" + task.getString("id");
+    Response batch = api.post(taskPath + "/runs/batch", alice, new JsonObject().put("count", 25));
+    assertThat(batch.status()).as(batch.toString()).isEqualTo(202);
+    assertThat(batch.header("Location")).isEqualTo(taskPath + "/runs");
+    assertThat(batch.json().getInteger("accepted")).isEqualTo(25);
+    assertThat(batch.json().getInteger("failed")).isZero();
+    List<String> ids = batch.json().getJsonArray("runIds").stream().map(String.class::cast).toList();
+    assertThat(ids).hasSize(25).doesNotHaveDuplicates();
+    assertThat(ids).as("launch order is id order (time-ordered ids)").isSorted();
+    for (String id : ids) {
+      JsonObject run = api.await("/api/runs/" + id, alice, r -> r.getString("status").equals("COMPLETED"), DONE);
+      assertThat(run.getString("taskId")).isEqualTo(task.getString("id"));
+      assertThat(run.getString("launchedBy")).isEqualTo(aliceId);
+    }
+    assertThat(api.get(taskPath + "/runs", alice).json().getLong("total")).isEqualTo(25);
+  }
+
+  @Test
+  void aBatchLaunchRefusesWhatASingleLaunchRefusesAndSaysWhy() {
+    JsonObject task = createTask(alice, "sleep", new JsonObject());
+    String path = "/api/tasks/" + task.getString("id") + "/runs/batch";
+    for (JsonObject body : List.of(new JsonObject().put("count", 0), new JsonObject().put("count", 501), new JsonObject(),
+        new JsonObject().put("count", 2).put("extra", true))) {
+      Response refused = api.post(path, alice, body);
+      assertThat(refused.status()).as(body + " -> " + refused).isEqualTo(400);
+      assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+    }
+    Response keyed = api.send(api.request(path, alice).header("Idempotency-Key", "k-" + UUID.randomUUID()).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"count\":2}")));
+    assertThat(keyed.status()).isEqualTo(400);
+    assertThat(keyed.json().getString("detail")).contains("Idempotency-Key");
+    assertThat(api.post(path, bob, new JsonObject().put("count", 2)).status()).as("another user's task").isEqualTo(404);
+    assertThat(api.get("/api/tasks/" + task.getString("id") + "/runs", alice).json().getLong("total")).isZero();
+  }
+
+  @Test
   void cancelStopsALongRunAndTheStreamSeesIt() throws Exception {
     JsonObject task = createTask(alice, "sleep", new JsonObject().put("millis", 60_000));
     JsonObject run = launch(alice, task.getString("id"));
