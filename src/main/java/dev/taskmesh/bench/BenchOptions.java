@@ -22,7 +22,8 @@ public record BenchOptions(
     Path out,
     int warmupBatches,
     List<String> jvmOptions,
-    Optional<Path> systemJar) {
+    Optional<Path> systemJar,
+    int launchBatch) {
 
   public static final String USAGE = """
       Usage: java -jar target/taskmesh.jar bench <http|pipeline|scale|memory|all> [options]
@@ -41,6 +42,8 @@ public record BenchOptions(
                              compare two builds with the same harness
         --connections N      concurrent requests in closed loops (default 64)
         --runs N             runs per pipeline or scale phase (default 20000; scale: runs/200)
+        --launch-batch N     runs per batch launch request in the pipeline (default 100, at most
+                             500; 1 measures single launches only)
         --rates R1,R2        fixed launch rates for the pipeline's open loop (default: 50% of measured max)
         --server-cpus LIST   pin started servers with taskset (e.g. 0); run the harness itself with taskset -c 1
         --out DIR            where the JSON report goes (default bench-results)
@@ -70,6 +73,7 @@ public record BenchOptions(
     int warmupBatches = 30;
     List<String> jvmOptions = List.of();
     Optional<Path> systemJar = Optional.empty();
+    int launchBatch = 100;
     for (int i = 1; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--quick")) {
@@ -78,6 +82,7 @@ public record BenchOptions(
         warmup = 0.5;
         runs = 200;
         warmupBatches = 1;
+        launchBatch = 20;
         continue;
       }
       if (i + 1 >= args.length) {
@@ -102,6 +107,12 @@ public record BenchOptions(
         case "--server-cpus" -> cpus = Optional.of(value);
         case "--out" -> out = Path.of(value);
         case "--warmup-batches" -> warmupBatches = positive(flag, value);
+        case "--launch-batch" -> {
+          launchBatch = positive(flag, value);
+          if (launchBatch > 500) {
+            throw new IllegalArgumentException("--launch-batch: at most 500 runs per request, was " + value);
+          }
+        }
         case "--jvm-options" -> jvmOptions = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
         case "--system-jar" -> {
           systemJar = Optional.of(Path.of(value));
@@ -113,7 +124,7 @@ public record BenchOptions(
       }
     }
     return new BenchOptions(scenario, url, kafka, email, password, pairs, seconds, warmup, connections, runs, rates, cpus, out,
-        warmupBatches, jvmOptions, systemJar);
+        warmupBatches, jvmOptions, systemJar, launchBatch);
   }
 
   private static int positive(String flag, String value) {

@@ -26,7 +26,7 @@ public final class MemoryScenario {
     sampler.scheduleAtFixedRate(() -> sut.rssMb().ifPresent(rss -> peak.accumulateAndGet(rss, Math::max)), 0, 250, TimeUnit.MILLISECONDS);
     try (LoadGenerator load = new LoadGenerator(vertx, sut.baseUrl(), options.connections())) {
       ApiClient api = new ApiClient(sut.baseUrl()).login(options.email(), options.password());
-      PipelineScenario.runBatch(api, load, "sleep", new JsonObject(), options.runs(), options.connections(), 0, progress);
+      RunBatch.run(api, load, null, "sleep", new JsonObject(), options.runs(), RunBatch.Launching.closed(options.connections(), 1), progress);
     } finally {
       sampler.shutdownNow();
     }

@@ -1,30 +1,23 @@
 package dev.taskmesh.bench;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * Runs through the whole pipeline: launched over HTTP, completed in the store. Throughput is runs
- * completed per second over the batch (first accepted → last finished); latency is each run's
- * {@code finishedAt − createdAt} as stored. Kafka's own end-to-end latency on the same broker,
- * measured between the batches, is the floor.
+ * Runs through the whole pipeline ({@link RunBatch}): launched over HTTP, completed in the store.
+ * Each pair measures full speed twice, with one run per launch request and with {@code --launch-batch}
+ * runs per request, then the fixed rates (default: half of the best full-speed rate) with batch
+ * launches spread over time. Kafka's own end-to-end latency on the same broker, measured between
+ * the batches, is the floor.
  */
 public final class PipelineScenario {
 
-  /** One batch of runs of one task through the pipeline. */
-  public record Batch(int runs, double runsPerSecond, Latency latency, long failedLaunches, OptionalDouble workCpuMsPerRun) {
-    public JsonObject toJson() {
-      return new JsonObject().put("runs", runs).put("runsPerSec", runsPerSecond).put("failedLaunches", failedLaunches)
-          .put("latency", latency.toJson()).put("workCpuMsPerRun", workCpuMsPerRun.isPresent() ? workCpuMsPerRun.getAsDouble() : null);
-    }
-  }
+  /** Batch launches in flight at once in the full-speed batched phase (each carries --launch-batch runs). */
+  static final int BATCH_CONCURRENCY = 4;
 
   private PipelineScenario() {}
 
@@ -33,12 +26,15 @@ public final class PipelineScenario {
     ApiClient api = new ApiClient(sut.baseUrl()).login(options.email(), options.password());
     String kafka = options.kafka().orElse(sut.kafkaBootstrap());
     try (LoadGenerator load = new LoadGenerator(vertx, sut.baseUrl(), options.connections())) {
-      warmUp(api, load, sut, "sleep", new JsonObject(), Math.max(100, options.runs() / 10), options, progress);
+      warmUp(api, load, sut, "sleep", new JsonObject(), Math.max(100, options.runs() / 10), options, options.launchBatch(), progress);
 
       List<Double> fullSpeed = new ArrayList<>();
+      List<Double> batchedSpeed = new ArrayList<>();
       List<Double> cpuPerRun = new ArrayList<>();
+      List<Double> batchedCpuPerRun = new ArrayList<>();
       List<Double> p99 = new ArrayList<>();
       List<Double> kafkaP99 = new ArrayList<>();
+      boolean batched = options.launchBatch() > 1;
       JsonArray batches = new JsonArray();
       for (int pair = 1; pair <= options.pairs(); pair++) {
         if (kafka != null) {
@@ -47,20 +43,27 @@ public final class PipelineScenario {
           kafkaP99.add(floor.p99Ms());
           batches.add(new JsonObject().put("pair", pair).put("kafkaEndToEnd", floor.toJson()));
         }
-        Batch batch = runBatch(api, load, sut, "sleep", new JsonObject(), options.runs(), options.connections(), 0, progress);
-        fullSpeed.add(batch.runsPerSecond());
-        batch.workCpuMsPerRun().ifPresent(cpuPerRun::add);
-        batches.add(new JsonObject().put("pair", pair).put("fullSpeed", batch.toJson()));
+        RunBatch.Result single = RunBatch.run(api, load, sut, "sleep", new JsonObject(), options.runs(),
+            RunBatch.Launching.closed(options.connections(), 1), progress);
+        fullSpeed.add(single.runsPerSecond());
+        single.workCpuMsPerRun().ifPresent(cpuPerRun::add);
+        batches.add(new JsonObject().put("pair", pair).put("fullSpeed", single.toJson()));
+        if (batched) {
+          RunBatch.Result many = RunBatch.run(api, load, sut, "sleep", new JsonObject(), options.runs(),
+              RunBatch.Launching.closed(BATCH_CONCURRENCY, options.launchBatch()), progress);
+          batchedSpeed.add(many.runsPerSecond());
+          many.workCpuMsPerRun().ifPresent(batchedCpuPerRun::add);
+          batches.add(new JsonObject().put("pair", pair).put("fullSpeedBatched", many.toJson()));
+        }
       }
-      Summary max = Summary.of(fullSpeed);
+      Summary max = Summary.of(batched ? batchedSpeed : fullSpeed);
       List<Double> rates = options.rates().isEmpty() ? List.of(Math.max(1, max.median() / 2)) : options.rates();
       JsonArray fixed = new JsonArray();
       for (double rate : rates) {
-        List<Double> ratePairs = new ArrayList<>();
         for (int pair = 1; pair <= options.pairs(); pair++) {
           int runs = (int) Math.max(10, Math.min(options.runs(), rate * options.seconds()));
-          Batch batch = runBatch(api, load, "sleep", new JsonObject(), runs, 0, rate, progress);
-          ratePairs.add(batch.latency().p99());
+          RunBatch.Result batch = RunBatch.run(api, load, null, "sleep", new JsonObject(), runs,
+              RunBatch.Launching.open(rate, options.launchBatch()), progress);
           if (rate == rates.get(0)) {
             p99.add(batch.latency().p99());
           }
@@ -74,8 +77,13 @@ public final class PipelineScenario {
       }
       progress.done("done");
       JsonObject report = new JsonObject().put("scenario", "pipeline").put("runsPerBatch", options.runs())
-          .put("fullSpeedRunsPerSec", max.toJson()).put("batches", batches).put("fixedRate", fixed)
+          .put("launchBatch", options.launchBatch())
+          .put("fullSpeedRunsPerSec", Summary.of(fullSpeed).toJson())
+          .put("fullSpeedBatchedRunsPerSec", batched ? Summary.of(batchedSpeed).toJson() : null)
+          .put("maxRunsPerSec", max.toJson())
+          .put("batches", batches).put("fixedRate", fixed)
           .put("workCpuMsPerRun", cpuPerRun.isEmpty() ? null : Summary.of(cpuPerRun).toJson())
+          .put("batchedWorkCpuMsPerRun", batchedCpuPerRun.isEmpty() ? null : Summary.of(batchedCpuPerRun).toJson())
           .put("p99AtHalfMaxMs", Summary.of(p99).toJson())
           .put("kafkaProducerRecordsPerSec", producer == null ? null : Double.parseDouble(producer));
       if (!kafkaP99.isEmpty()) {
@@ -96,13 +104,17 @@ public final class PipelineScenario {
    * otherwise, two consecutive batches agree within 5%.
    */
   static void warmUp(ApiClient api, LoadGenerator load, SystemUnderTest sut, String type, JsonObject input, int runs,
-      BenchOptions options, Progress progress) throws Exception {
+      BenchOptions options, int launchBatch, Progress progress) throws Exception {
     long minimumEnd = System.nanoTime() + (long) (options.warmupSeconds() * 1e9);
-    double previous = 0;
+    double[] previous = new double[2]; // per launch mode: batches alternate single and batched launches
     for (int batch = 1; batch <= options.warmupBatches(); batch++) {
+      int mode = launchBatch > 1 ? batch % 2 : 0;
+      RunBatch.Launching launching = mode == 1
+          ? RunBatch.Launching.closed(BATCH_CONCURRENCY, launchBatch)
+          : RunBatch.Launching.closed(options.connections(), 1);
       OptionalDouble compilerBefore = sut.compilerCpuSeconds();
       long started = System.nanoTime();
-      double rate = runBatch(api, load, type, input, runs, options.connections(), 0, progress).runsPerSecond();
+      double rate = RunBatch.run(api, load, null, type, input, runs, launching, progress).runsPerSecond();
       double seconds = (System.nanoTime() - started) / 1e9;
       OptionalDouble compilerAfter = sut.compilerCpuSeconds();
       boolean warm;
@@ -112,73 +124,14 @@ public final class PipelineScenario {
         warm = share < QUIET_COMPILER_SHARE;
       } else {
         progress.show(String.format("warm-up batch %d: %.1f runs/s", batch, rate));
-        warm = previous > 0 && Math.abs(rate - previous) <= 0.05 * previous;
+        warm = previous[mode] > 0 && Math.abs(rate - previous[mode]) <= 0.05 * previous[mode];
       }
       if (warm && System.nanoTime() >= minimumEnd) {
         return;
       }
-      previous = rate;
+      previous[mode] = rate;
     }
   }
 
   static final double QUIET_COMPILER_SHARE = 0.10;
-
-  /**
-   * Launches {@code runs} runs of a new task (closed loop with {@code concurrency}, or open loop at
-   * {@code rate} when concurrency is 0), waits until all are terminal, and reads their timestamps.
-   */
-  public static Batch runBatch(ApiClient api, LoadGenerator load, String type, JsonObject input, int runs, int concurrency, double rate,
-      Progress progress) throws Exception {
-    return runBatch(api, load, null, type, input, runs, concurrency, rate, progress);
-  }
-
-  /**
-   * With {@code sut} (a system this harness started), also the CPU the system spent per run outside
-   * its JIT compiler, from the first launch until the harness saw the last run end (so it includes
-   * the harness's polling and up to a second of idle: an upper bound, comparable between builds),
-   * before the harness reads the runs back for their timestamps.
-   */
-  public static Batch runBatch(ApiClient api, LoadGenerator load, SystemUnderTest sut, String type, JsonObject input, int runs,
-      int concurrency, double rate, Progress progress) throws Exception {
-    OptionalDouble cpuBefore = sut == null ? OptionalDouble.empty() : sut.workCpuSeconds();
-    String taskId = api.createTask("bench " + type + " " + Instant.now(), type, input);
-    LoadGenerator.Request launch = new LoadGenerator.Request(HttpMethod.POST, "/api/tasks/" + taskId + "/runs", api.authHeaders(),
-        Buffer.buffer("{}"), 202, body -> { });
-    progress.show(type + ": launching " + runs + (concurrency > 0 ? " at full speed" : String.format(" at %.0f/s", rate)));
-    LoadResult launched = concurrency > 0
-        ? load.closedLoop("launch", launch, concurrency, 3_600, runs)
-        : load.openLoop("launch", launch, rate, runs / rate);
-    long accepted = launched.ok();
-    long deadline = System.nanoTime() + 600_000_000_000L;
-    long done = 0;
-    while (System.nanoTime() < deadline) {
-      done = api.countRuns(taskId, "COMPLETED") + api.countRuns(taskId, "DEAD") + api.countRuns(taskId, "CANCELLED");
-      progress.show(type + ": " + done + "/" + accepted + " runs terminal");
-      if (done >= accepted) {
-        break;
-      }
-      // Each count is a query on the system being measured (a scan, on the embedded store): poll
-      // gently. Rates and latencies come from the stored timestamps, not from when polling noticed.
-      Thread.sleep(1_000);
-    }
-    if (done < accepted) {
-      throw new IllegalStateException("only " + done + " of " + accepted + " runs finished within 10 minutes");
-    }
-    OptionalDouble cpuAfter = sut == null ? OptionalDouble.empty() : sut.workCpuSeconds(); // before reading the runs back
-    Latency latency = new Latency();
-    Instant first = Instant.MAX;
-    Instant last = Instant.MIN;
-    for (JsonObject run : api.listRuns(taskId)) {
-      Instant created = Instant.parse(run.getString("createdAt"));
-      Instant finished = Instant.parse(run.getString("finishedAt"));
-      latency.recordNanos(java.time.Duration.between(created, finished).toNanos());
-      first = created.isBefore(first) ? created : first;
-      last = finished.isAfter(last) ? finished : last;
-    }
-    OptionalDouble cpuMsPerRun = cpuBefore.isPresent() && cpuAfter.isPresent() && accepted > 0
-        ? OptionalDouble.of((cpuAfter.getAsDouble() - cpuBefore.getAsDouble()) * 1_000 / accepted)
-        : OptionalDouble.empty();
-    double seconds = Math.max(0.001, java.time.Duration.between(first, last).toNanos() / 1e9);
-    return new Batch((int) accepted, accepted / seconds, latency, launched.errors(), cpuMsPerRun);
-  }
 }

@@ -46,4 +46,20 @@ class BenchOptionsTest {
         .hasMessageContaining("--system-jar: no file /no/such.jar");
     assertThat(capped.warmupBatches()).isEqualTo(4);
   }
+
+  @Test
+  void launchBatchDefaultsTo100AndStaysWithinOneBulkInsert() {
+    assertThat(BenchOptions.parse(new String[] {"pipeline"}).launchBatch()).isEqualTo(100);
+    assertThat(BenchOptions.parse(new String[] {"pipeline", "--launch-batch", "1"}).launchBatch()).isEqualTo(1);
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"pipeline", "--launch-batch", "501"})).hasMessageContaining("at most 500");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"pipeline", "--launch-batch", "0"})).hasMessageContaining("at least 1");
+  }
+
+  @Test
+  void anOpenLoopSpreadsBatchLaunchesOverTime() {
+    assertThat(RunBatch.Launching.open(2_000, 100).perRequest()).isEqualTo(10);
+    assertThat(RunBatch.Launching.open(50, 100).perRequest()).as("slow rates launch one by one").isEqualTo(1);
+    assertThat(RunBatch.Launching.open(100_000, 100).perRequest()).as("never more than asked").isEqualTo(100);
+    assertThat(RunBatch.Launching.open(2_000, 1).perRequest()).isEqualTo(1);
+  }
 }

@@ -49,6 +49,10 @@ class BenchSmokeIT {
         }
         case "pipeline" -> {
           assertThat(report.getJsonObject("fullSpeedRunsPerSec").getDouble("median")).isPositive();
+          assertThat(report.getInteger("launchBatch")).isGreaterThan(1);
+          assertThat(report.getJsonObject("fullSpeedBatchedRunsPerSec").getDouble("median")).as("batched launches").isPositive();
+          assertThat(report.getJsonObject("maxRunsPerSec").getDouble("median"))
+              .isEqualTo(report.getJsonObject("fullSpeedBatchedRunsPerSec").getDouble("median"));
           assertThat(report.getJsonObject("kafkaEndToEndP99Ms").getDouble("median")).isPositive();
           assertThat(report.getDouble("kafkaProducerRecordsPerSec")).isPositive();
           assertThat(report.getJsonObject("workCpuMsPerRun").getDouble("median")).as("the started system's CPU per run").isPositive();
