@@ -1,10 +1,10 @@
 package dev.taskmesh.infra;
 
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -19,8 +19,14 @@ import java.util.function.Function;
  * <p>The batch operation reports one outcome per item (one duplicate key must not fail its
  * neighbours); a batch that fails as a whole fails each of its callers, exactly as a single write
  * that failed would. Nothing is retried here: a write whose fate is unknown is the caller's to
- * resolve, as it always was. Used from the context that first calls it; a call from any other
+ * resolve, as it always was. Used from the event loop that first calls it; a call from any other
  * thread goes straight to the single-item operation.
+ *
+ * <p>Vert.x runs each HTTP request and each consumed record on its own <em>duplicated</em> context
+ * (a copy carrying that request's local data, on the same event loop), so "the same context" means
+ * the same base context here: comparing the contexts themselves would see every request as a
+ * stranger and batch nothing. Each caller's future completes on the caller's own context, so what
+ * it does next still runs with its request's data (request id, trace).
  *
  * @param <I> what a caller submits
  * @param <O> what it gets back
@@ -32,7 +38,7 @@ public final class GroupCommit<I, O> {
   private final Function<List<I>, Future<List<AsyncResult<O>>>> batch;
   private final Function<I, Future<O>> single;
   private final int maxBatch;
-  private Context owner;
+  private ContextInternal owner;
   private List<Pending<I, O>> queued = new ArrayList<>();
   private boolean inFlight;
 
@@ -47,19 +53,20 @@ public final class GroupCommit<I, O> {
   }
 
   public Future<O> submit(I item) {
-    Context current = Vertx.currentContext();
-    if (owner == null && current != null && current.isEventLoopContext()) {
-      owner = current;
+    ContextInternal current = (ContextInternal) Vertx.currentContext();
+    ContextInternal base = current == null ? null : current.unwrap();
+    if (owner == null && base != null && base.isEventLoopContext()) {
+      owner = base;
     }
-    if (current == null || current != owner) {
+    if (base == null || base != owner) {
       return single.apply(item);
     }
-    Promise<O> promise = Promise.promise();
+    Promise<O> promise = current.promise();
     queued.add(new Pending<>(item, promise));
     if (!inFlight) {
       // After the current event-loop turn, so that requests handled in the same turn go together.
       inFlight = true;
-      current.runOnContext(v -> flush());
+      owner.runOnContext(v -> flush());
     }
     return promise.future();
   }

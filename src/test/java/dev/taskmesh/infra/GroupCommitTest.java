@@ -136,4 +136,33 @@ class GroupCommitTest {
     assertThat(singles).containsExactly("owner", "from the test thread");
     assertThat(batches).isEmpty();
   }
+
+  /**
+   * HTTP requests and consumed records each run on a duplicated context of their verticle's event
+   * loop: they must batch together, and each caller must continue on its own context.
+   */
+  @Test
+  void requestsOnDuplicatedContextsOfOneEventLoopGoTogetherAndEachContinuesOnItsOwnContext() throws Exception {
+    GroupCommit<String, String> commit = commit(items -> items.stream().map(i -> (AsyncResult<String>) Future.succeededFuture("bulk " + i)).toList());
+    io.vertx.core.internal.ContextInternal base = (io.vertx.core.internal.ContextInternal) context;
+    List<io.vertx.core.internal.ContextInternal> requests = List.of(base.duplicate(), base.duplicate(), base.duplicate());
+    List<Context> continuedOn = new CopyOnWriteArrayList<>();
+    Promise<List<Future<String>>> submitted = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<String>> futures = new ArrayList<>();
+      for (io.vertx.core.internal.ContextInternal request : requests) {
+        request.dispatch(x -> futures.add(commit.submit("from " + requests.indexOf(request))
+            .onComplete(done -> continuedOn.add(Vertx.currentContext()))));
+      }
+      submitted.complete(futures);
+    });
+    List<Future<String>> futures = submitted.future().await();
+    awaitSize(inFlight, 1);
+    assertThat(singles).isEmpty();
+    assertThat(batches).as("one event-loop turn, one round trip").containsExactly(List.of("from 0", "from 1", "from 2"));
+    finishRoundTrip(0);
+    assertThat(futures.get(2).await()).isEqualTo("bulk from 2");
+    awaitSize(continuedOn, 3);
+    assertThat(continuedOn).containsExactlyInAnyOrderElementsOf(requests);
+  }
 }
