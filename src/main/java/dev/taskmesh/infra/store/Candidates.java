@@ -34,16 +34,74 @@ final class Candidates {
   }
 
   /**
+   * The ids of a query that pins {@code _id} to a list of strings ({@code {_id: {$in: [...]}}},
+   * duplicates removed, in order), or null. mongo-java-server matches such a query against each
+   * candidate by comparing its id with every id of the list, once to find it and again to update
+   * it, so a multi-document update of n runs costs n² comparisons (each normalising both values):
+   * at a few hundred ids per outbox batch, the store's largest cost. The collections split such an
+   * update into one update per id instead ({@link #forId}).
+   */
+  static java.util.Collection<String> stringIdsIn(Document query) {
+    if (query == null || !(query.get(ID) instanceof Document operator) || !operator.keySet().equals(Set.of("$in"))
+        || !(operator.get("$in") instanceof java.util.Collection<?> ids) || !ids.stream().allMatch(String.class::isInstance)) {
+      return null;
+    }
+    java.util.Set<String> unique = new java.util.LinkedHashSet<>();
+    ids.forEach(id -> unique.add((String) id));
+    return unique;
+  }
+
+  /** The same query for one of its ids: {@code _id} pinned to {@code id}, every other condition kept. */
+  static Document forId(Document query, String id) {
+    Document one = new Document(query);
+    one.put(ID, id);
+    return one;
+  }
+
+  /**
+   * Runs a multi-document update whose query pins a list of string ids as one single-document update
+   * per id (each through the {@code _id} lookup, O(1)), and adds up their counts; null when the
+   * update is of another shape (the caller runs it as it is). Like MongoDB's own multi-document
+   * updates, the whole is not atomic; each document's update is.
+   */
+  static Document updateEachId(Document selector, boolean multi, boolean upsert,
+      java.util.function.Function<Document, Document> updateOne) {
+    java.util.Collection<String> ids = multi && !upsert ? stringIdsIn(selector) : null;
+    if (ids == null) {
+      return null;
+    }
+    int matched = 0;
+    int modified = 0;
+    for (String id : ids) {
+      Document result = updateOne.apply(forId(selector, id));
+      matched += ((Number) result.get("n")).intValue();
+      modified += ((Number) result.get("nModified")).intValue();
+    }
+    return new Document("n", matched).append("nModified", modified);
+  }
+
+  /**
+   * A query's candidates and what is left to match on them. Candidates looked up through the
+   * {@code _id} index already have the id the query asks for, so only the rest of the query is
+   * matched on them (matching the {@code $in} again would compare every candidate with every id).
+   */
+  record Found(Stream<Document> documents, Document toMatch) {}
+
+  /**
    * A query's candidates without a scan: through the {@code _id} index when the query pins
    * {@code _id}, else from the smallest indexed flag or key set it pins; null when neither narrows
-   * it (the collection scans). The collection matches the full query on the candidates.
+   * it (the collection scans).
    */
-  static <P> Stream<Document> candidates(Document query, MemoryIndexes<P> indexes, Function<Document, Iterable<Document>> byId,
+  static <P> Found candidates(Document query, MemoryIndexes<P> indexes, Function<Document, Iterable<Document>> byId,
       Function<P, Document> atPosition) {
     Document lookup = idLookup(query);
     if (lookup != null) {
-      return StreamSupport.stream(byId.apply(lookup).spliterator(), false);
+      Document rest = new Document(query);
+      rest.remove(ID);
+      return new Found(StreamSupport.stream(byId.apply(lookup).spliterator(), false), rest);
     }
-    return indexes.candidates(query).map(positions -> positions.stream().map(atPosition).filter(Objects::nonNull)).orElse(null);
+    return indexes.candidates(query)
+        .map(positions -> new Found(positions.stream().map(atPosition).filter(Objects::nonNull), query))
+        .orElse(null);
   }
 }

@@ -2,10 +2,12 @@ package dev.taskmesh.infra.store;
 
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -49,12 +51,19 @@ final class IndexedH2Collection extends H2Collection {
     indexes.removed(position, removed);
   }
 
+  /** A multi-document update of a list of ids goes id by id ({@link Candidates#updateEachId}). */
+  @Override
+  public Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters, boolean multi, boolean upsert, Oplog oplog) {
+    Document each = Candidates.updateEachId(selector, multi, upsert, one -> super.updateDocuments(one, update, arrayFilters, false, false, oplog));
+    return each != null ? each : super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog);
+  }
+
   @Override
   protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
-    Stream<Document> candidates = Candidates.candidates(query, indexes, this::byId, this::getDocument);
+    Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, this::getDocument);
     return candidates == null
         ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
-        : matchDocumentsFromStream(candidates, query, orderBy, skip, limit, batchSize, fields);
+        : matchDocumentsFromStream(candidates.documents(), candidates.toMatch(), orderBy, skip, limit, batchSize, fields);
   }
 
   /**

@@ -101,6 +101,39 @@ class StoreBackendsTest {
     assertThat(answers(() -> StoreBackends.h2(dir.resolve("fast.mv").toString()))).isEqualTo(expected);
   }
 
+  /** Multi-document updates of id lists (the outbox markers' shape) go id by id here: same counts, same documents. */
+  private static List<Object> afterUpdates(Supplier<MongoBackend> backend) {
+    try (TestStore store = TestStore.start(vertx, backend.get())) {
+      seed(store.client());
+      JsonArray ids = new JsonArray();
+      for (int i = 0; i < 40; i += 3) {
+        ids.add("r" + i);
+      }
+      ids.add("r3").add("nope");
+      List<Object> seen = new java.util.ArrayList<>();
+      for (JsonObject guard : List.of(new JsonObject(), new JsonObject().put("outbox", true), new JsonObject().put("seq", new JsonObject().put("$lt", 20)))) {
+        JsonObject selector = guard.copy().put("_id", new JsonObject().put("$in", ids));
+        var result = store.client().updateCollectionWithOptions("runs", selector,
+            new JsonObject().put("$set", new JsonObject().put("outbox", false)).put("$inc", new JsonObject().put("seq", 100)),
+            new io.vertx.ext.mongo.UpdateOptions().setMulti(true)).await();
+        seen.add(List.of(result.getDocMatched(), result.getDocModified()));
+      }
+      seen.add(store.client().findWithOptions("runs", new JsonObject(), new FindOptions().setSort(new JsonObject().put("_id", 1))).await());
+      return seen;
+    }
+  }
+
+  @Test
+  void multiDocumentUpdatesOfIdListsAnswerAsTheStockBackendsDo() {
+    List<Object> expected = afterUpdates(MemoryBackend::new);
+    assertThat(afterUpdates(StoreBackends::memory)).isEqualTo(expected);
+    assertThat(afterUpdates(() -> StoreBackends.h2(dir.resolve("fast-updates.mv").toString())))
+        .isEqualTo(afterUpdates(() -> new H2Backend(dir.resolve("stock-updates.mv").toString())))
+        .isEqualTo(expected);
+    assertThat(expected.get(0)).as("13 known ids, one twice, one unknown").isEqualTo(List.of(13L, 13L));
+    assertThat(expected.get(1)).as("none is still in the outbox").isEqualTo(List.of(0L, 0L));
+  }
+
   @Test
   void guardedUpdatesChangeOnlyWhenTheGuardHolds() {
     try (TestStore store = TestStore.start(vertx, StoreBackends.memory())) {
