@@ -45,9 +45,18 @@ public final class StoreBackends {
     };
   }
 
+  /**
+   * Unsaved changes that make H2 write before its auto-commit delay (one second) is up. H2's 1 MB
+   * default is reached many times a second under load: copy-on-write pages count in full, so each
+   * status write adds a page. Every such commit encodes each dirty page again, with every document
+   * on it, and the pipeline's hot pages (the latest runs) are dirty in each: most of the store's
+   * encoding was the same pages over and over. With this size H2 writes about once a second.
+   */
+  static final int AUTO_COMMIT_BUFFER_KB = 32 * 1024;
+
   /** The H2 backend on {@code fileName}, in this project's layout ({@link StoreFormat}), converted first if older. */
   public static MongoBackend h2(String fileName) {
-    MVStore store = MVStore.open(fileName);
+    MVStore store = new MVStore.Builder().fileName(fileName).autoCommitBufferSize(AUTO_COMMIT_BUFFER_KB).open();
     StoreFormat.upgrade(store);
     return new H2Backend(store) {
       @Override
