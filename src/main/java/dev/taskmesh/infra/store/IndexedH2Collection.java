@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
@@ -21,6 +22,8 @@ import org.h2.mvstore.MVMap;
  * documents (see {@link MemoryIndexes}).
  */
 final class IndexedH2Collection extends H2Collection {
+
+  private static final String ID = "_id";
 
   private final MemoryIndexes<Object> indexes;
 
@@ -51,11 +54,51 @@ final class IndexedH2Collection extends H2Collection {
     indexes.removed(position, removed);
   }
 
-  /** A multi-document update of a list of ids goes id by id ({@link Candidates#updateEachId}). */
+  /**
+   * Updates of runs take a short path: a multi-document update of a list of ids goes id by id
+   * ({@link Candidates#updateEachId}), and an update of one string id in the shapes
+   * {@link SimpleUpdate} handles is applied without the general machinery. The rest is the stock path.
+   */
   @Override
   public Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters, boolean multi, boolean upsert, Oplog oplog) {
-    Document each = Candidates.updateEachId(selector, multi, upsert, one -> super.updateDocuments(one, update, arrayFilters, false, false, oplog));
-    return each != null ? each : super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog);
+    Document each = Candidates.updateEachId(selector, multi, upsert, one -> updateOne(one, update, arrayFilters, oplog));
+    if (each != null) {
+      return each;
+    }
+    return !upsert && selector.get(ID) instanceof String
+        ? updateOne(selector, update, arrayFilters, oplog)
+        : super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog);
+  }
+
+  /** An update of the one document a string id names (multi or not: there is at most one). */
+  private synchronized Document updateOne(Document selector, Document update, ArrayFilters arrayFilters, Oplog oplog) {
+    String id = (String) selector.get(ID);
+    if (!arrayFilters.isEmpty() || !SimpleUpdate.supports(update)) {
+      return super.updateDocuments(selector, update, arrayFilters, false, false, oplog);
+    }
+    Document stored = getDocument(id);
+    Document rest = new Document(selector);
+    rest.remove(ID);
+    Boolean matches = stored == null ? Boolean.FALSE : SimpleUpdate.matches(stored, rest);
+    if (matches == null) {
+      matches = documentMatchesQuery(stored, rest);
+    }
+    SimpleUpdate.Applied applied = matches ? SimpleUpdate.apply(stored, update) : null;
+    if (matches && applied == null) {
+      return super.updateDocuments(selector, update, arrayFilters, false, false, oplog);
+    }
+    if (applied != null && !applied.document().equals(stored)) {
+      for (Index<Object> index : getIndexes()) {
+        index.checkUpdate(stored, applied.document(), this);
+      }
+      for (Index<Object> index : getIndexes()) {
+        index.updateInPlace(stored, applied.document(), id, this);
+      }
+      handleUpdate(id, stored, applied.document());
+    }
+    boolean modified = applied != null && applied.modified();
+    oplog.handleUpdate(getFullName(), selector, update, modified ? List.of(id) : List.of());
+    return new Document("n", matches ? 1 : 0).append("nModified", modified ? 1 : 0);
   }
 
   @Override

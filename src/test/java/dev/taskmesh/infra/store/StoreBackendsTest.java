@@ -134,6 +134,51 @@ class StoreBackendsTest {
     assertThat(expected.get(1)).as("none is still in the outbox").isEqualTo(List.of(0L, 0L));
   }
 
+  /** Updates of one run by id, in the shapes the pipeline writes and in shapes the short path leaves to the general one. */
+  private static List<Object> afterSingleUpdates(Supplier<MongoBackend> backend) {
+    try (TestStore store = TestStore.start(vertx, backend.get())) {
+      seed(store.client());
+      store.client().updateCollection("runs", new JsonObject().put("_id", "r20"),
+          new JsonObject().put("$set", new JsonObject().put("transitions", new JsonArray().add(new JsonObject().put("status", "QUEUED"))))).await();
+      JsonObject terminal = new JsonObject()
+          .put("$set", new JsonObject().put("status", "COMPLETED").put("seq", 30).put("final", true).put("outbox", false)
+              .put("result", new JsonObject().put("n", 1).put("list", new JsonArray().add(1).add("x"))).put("error", (Object) null))
+          .put("$push", new JsonObject().put("transitions", new JsonObject().put("status", "COMPLETED").put("at", 12)));
+      List<JsonObject[]> updates = List.of(
+          new JsonObject[] {new JsonObject().put("_id", "r20").put("final", true).put("seq", new JsonObject().put("$lt", 30)), terminal},
+          new JsonObject[] {new JsonObject().put("_id", "r21").put("final", false).put("seq", new JsonObject().put("$lt", 30)), terminal},
+          new JsonObject[] {new JsonObject().put("_id", "r20").put("final", true).put("seq", new JsonObject().put("$lt", 30)), terminal},
+          new JsonObject[] {new JsonObject().put("_id", "r20").put("final", true).put("seq", new JsonObject().put("$lte", 20)), terminal},
+          new JsonObject[] {new JsonObject().put("_id", "r22").put("seq", 22L), new JsonObject().put("$set", new JsonObject().put("seq", 22))},
+          new JsonObject[] {new JsonObject().put("_id", "r22").put("seq", 22.0), new JsonObject().put("$set", new JsonObject().put("seq", 23.5))},
+          new JsonObject[] {new JsonObject().put("_id", "r23").put("outbox", false), new JsonObject().put("$unset", new JsonObject().put("taskId", "")).put("$set", new JsonObject().put("extra", "e"))},
+          new JsonObject[] {new JsonObject().put("_id", "r24").put("taskId", "t0"), new JsonObject().put("$push", new JsonObject().put("taskId", "t9"))},
+          new JsonObject[] {new JsonObject().put("_id", "r25").put("missing", new JsonObject().put("$exists", false)), new JsonObject().put("$inc", new JsonObject().put("seq", 1))},
+          new JsonObject[] {new JsonObject().put("_id", "r26").put("gone", (Object) null), new JsonObject().put("$set", new JsonObject().put("n.m", 1))},
+          new JsonObject[] {new JsonObject().put("_id", "nope").put("final", false), terminal});
+      List<Object> seen = new java.util.ArrayList<>();
+      for (JsonObject[] update : updates) {
+        seen.add(store.client().updateCollection("runs", update[0], update[1])
+            .map(r -> (Object) List.of(r.getDocMatched(), r.getDocModified()))
+            .otherwise(e -> "refused: " + e.getMessage().replaceAll("server [^ ]+", "server"))
+            .await());
+      }
+      seen.add(store.client().findWithOptions("runs", new JsonObject(), new FindOptions().setSort(new JsonObject().put("_id", 1))).await());
+      return seen;
+    }
+  }
+
+  @Test
+  void singleRunUpdatesAnswerAsTheStockH2BackendDoes() {
+    List<Object> expected = afterSingleUpdates(() -> new H2Backend(dir.resolve("stock-single.mv").toString()));
+    assertThat(afterSingleUpdates(() -> StoreBackends.h2(dir.resolve("fast-single.mv").toString()))).isEqualTo(expected);
+    assertThat(expected.get(0)).isEqualTo(List.of(1L, 1L));
+    assertThat(expected.get(1)).isEqualTo(List.of(1L, 1L));
+    assertThat(expected.get(2)).as("seq is 30 now: the guard refuses").isEqualTo(List.of(0L, 0L));
+    assertThat(expected.get(4)).as("22 over 22L changes nothing").isEqualTo(List.of(1L, 0L));
+    assertThat(expected.get(7).toString()).as("$push onto a string is refused").startsWith("refused");
+  }
+
   @Test
   void guardedUpdatesChangeOnlyWhenTheGuardHolds() {
     try (TestStore store = TestStore.start(vertx, StoreBackends.memory())) {
