@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.stream.Stream;
 import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
 
 /**
  * An H2-backend collection whose queries that pin {@code _id} go through the {@code _id} index (see
@@ -26,11 +27,13 @@ final class IndexedH2Collection extends H2Collection {
   private static final String ID = "_id";
 
   private final MemoryIndexes<Object> indexes;
+  private final MVStore store;
 
   IndexedH2Collection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
       MVMap<String, Object> meta, CursorRegistry cursors, MemoryIndexes.Spec indexed) {
     super(database, name, options, data, meta, cursors);
     indexes = new MemoryIndexes<>(indexed);
+    store = data.getStore();
     streamAllDocumentsWithPosition().forEach(stored -> indexes.stored(stored.getPosition(), null, stored.getDocument()));
   }
 
@@ -101,13 +104,25 @@ final class IndexedH2Collection extends H2Collection {
     return new Document("n", matches ? 1 : 0).append("nModified", modified ? 1 : 0);
   }
 
+  /**
+   * Every query pins the store version it reads for its whole run (H2's version usage). Without it a
+   * long scan (a status filter over every run) that overlaps commits can read a page of a chunk H2
+   * has meanwhile dropped and fail with "Chunk N not found" (h2database#4142, #4218: standalone
+   * MVStore readers must register their version).
+   */
   @Override
   protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
-    Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, this::getDocument);
-    return candidates == null
-        ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
-        : matchDocumentsFromStream(candidates.documents(), candidates.toMatch(), orderBy, skip, limit, batchSize, fields);
+    MVStore.TxCounter reading = store.registerVersionUsage();
+    try {
+      Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, this::getDocument);
+      return candidates == null
+          ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
+          : matchDocumentsFromStream(candidates.documents(), candidates.toMatch(), orderBy, skip, limit, batchSize, fields);
+    } finally {
+      store.deregisterVersionUsage(reading);
+    }
   }
+
 
   /**
    * This backend keys its data map by {@code _id}, so string ids (every id this system writes) are
