@@ -6,6 +6,7 @@ import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.deadletter.DeadLetterRepository;
 import dev.taskmesh.deadletter.DeadLetterService;
+import dev.taskmesh.infra.BsonBulk;
 import dev.taskmesh.infra.Mongo;
 import dev.taskmesh.observability.Health;
 import dev.taskmesh.run.IdempotencyKeys;
@@ -50,6 +51,7 @@ public final class ApiVerticle extends VerticleBase {
   private KafkaAdminClient healthAdmin;
   private EventStreams streams;
   private OutboxRelay relay;
+  private BsonBulk bulk;
 
   public ApiVerticle(AppConfig config, TaskHandlers handlers, Gateway gateway) {
     this.config = config;
@@ -62,7 +64,8 @@ public final class ApiVerticle extends VerticleBase {
     MongoClient mongo = Mongo.client(vertx, config);
     String bootstrap = config.kafka().bootstrapServers().orElseThrow();
     publisher = new KafkaPublisher(vertx, "taskmesh-api", bootstrap);
-    RunRepository runs = new RunRepository(mongo);
+    bulk = BsonBulk.open(vertx, config);
+    RunRepository runs = new RunRepository(mongo, bulk);
     relay = new OutboxRelay(runs, publisher, config.kafka().topics().pendingTasks());
     RunService runService = new RunService(runs, relay,
         handlers, config.pipeline().maxAttempts(), vertx.eventBus(), new IdempotencyKeys(mongo));
@@ -121,6 +124,11 @@ public final class ApiVerticle extends VerticleBase {
         // Markers of published runs not written yet: a restart would otherwise publish them again.
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.flush())
         .eventually(publisher::close)
-        .eventually(() -> healthAdmin == null ? Future.succeededFuture() : healthAdmin.close());
+        .eventually(() -> healthAdmin == null ? Future.succeededFuture() : healthAdmin.close())
+        .onComplete(done -> {
+          if (bulk != null) {
+            bulk.close();
+          }
+        });
   }
 }

@@ -1,5 +1,9 @@
 package dev.taskmesh.run;
 
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.UpdateManyModel;
+import com.mongodb.client.model.UpdateOneModel;
+import dev.taskmesh.infra.BsonBulk;
 import dev.taskmesh.infra.GroupCommit;
 import dev.taskmesh.infra.MongoErrors;
 import io.vertx.core.AsyncResult;
@@ -19,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bson.BsonDocument;
 
 /**
  * The {@code runs} collection. Every status write is guarded by the lifecycle sequence and the
@@ -33,10 +38,17 @@ public final class RunRepository {
   static final int MAX_INSERT_BATCH = 500;
 
   private final MongoClient mongo;
+  private final BsonBulk bulk;
   private final GroupCommit<JsonObject, Void> inserts;
 
   public RunRepository(MongoClient mongo) {
+    this(mongo, null);
+  }
+
+  /** With {@code bulk}, the bulk writes of the pipeline (inserts, status writes, outbox markers) go through it ({@link BsonBulk}). */
+  public RunRepository(MongoClient mongo, BsonBulk bulk) {
     this.mongo = mongo;
+    this.bulk = bulk;
     this.inserts = new GroupCommit<>(this::insertAll, doc -> mongo.insert(COLLECTION, doc).mapEmpty(), MAX_INSERT_BATCH);
   }
 
@@ -116,8 +128,10 @@ public final class RunRepository {
    * other item of the batch was stored.
    */
   private Future<List<AsyncResult<Void>>> insertAll(List<JsonObject> docs) {
-    List<BulkOperation> operations = docs.stream().map(BulkOperation::createInsert).toList();
-    return mongo.bulkWriteWithOptions(COLLECTION, operations, new BulkWriteOptions().setOrdered(false))
+    Future<?> written = bulk != null
+        ? bulk.write(COLLECTION, docs.stream().map(doc -> new InsertOneModel<>(BsonBulk.toBson(doc))).toList(), false)
+        : mongo.bulkWriteWithOptions(COLLECTION, docs.stream().map(BulkOperation::createInsert).toList(), new BulkWriteOptions().setOrdered(false));
+    return written
         .map(result -> MongoErrors.<Void>perItem(docs.size(), Map.of()))
         .recover(e -> MongoErrors.bulkWriteErrors(e)
             .map(refused -> Future.succeededFuture(MongoErrors.<Void>perItem(docs.size(), refused)))
@@ -165,13 +179,21 @@ public final class RunRepository {
     Instant now = Instant.now();
     Map<Integer, List<String>> idsByAttempt = new java.util.TreeMap<>();
     published.forEach(run -> idsByAttempt.computeIfAbsent(run.attempt(), a -> new java.util.ArrayList<>()).add(run.id()));
+    JsonObject anyMarked = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(published.stream().map(Run::id).toList())))
+        .put("outbox", true);
+    JsonObject unmark = new JsonObject().put("$set", new JsonObject().put("outbox", false));
+    // Ordered: the last update must see the first ones.
+    if (bulk != null) {
+      List<UpdateManyModel<BsonDocument>> models = new java.util.ArrayList<>(idsByAttempt.size() + 1);
+      idsByAttempt.forEach((attempt, ids) -> models.add(
+          new UpdateManyModel<>(BsonBulk.toBson(RunChanges.stillQueued(ids, attempt)), BsonBulk.toBson(RunChanges.pending(attempt, now)))));
+      models.add(new UpdateManyModel<>(BsonBulk.toBson(anyMarked), BsonBulk.toBson(unmark)));
+      return bulk.write(COLLECTION, models, true).mapEmpty();
+    }
     List<BulkOperation> operations = new java.util.ArrayList<>(idsByAttempt.size() + 1);
     idsByAttempt.forEach((attempt, ids) -> operations.add(
         BulkOperation.createUpdate(RunChanges.stillQueued(ids, attempt), RunChanges.pending(attempt, now)).setMulti(true)));
-    JsonObject anyMarked = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(published.stream().map(Run::id).toList())))
-        .put("outbox", true);
-    operations.add(BulkOperation.createUpdate(anyMarked, new JsonObject().put("$set", new JsonObject().put("outbox", false))).setMulti(true));
-    // Ordered: the last update must see the first ones.
+    operations.add(BulkOperation.createUpdate(anyMarked, unmark).setMulti(true));
     return mongo.bulkWriteWithOptions(COLLECTION, operations, new BulkWriteOptions().setOrdered(true)).mapEmpty();
   }
 
@@ -184,13 +206,19 @@ public final class RunRepository {
    * duplicate, a late event, an event for a run already in a terminal state, or an unknown run.
    */
   public Future<Boolean> apply(RunEvent event) {
-    return applyAll(List.of(event)).map(result -> result.getModifiedCount() > 0);
+    return applyAll(List.of(event)).map(modified -> modified > 0);
   }
 
-  /** Applies events in one unordered bulk write; each update carries its own guard. */
-  public Future<MongoClientBulkWriteResult> applyAll(List<RunEvent> events) {
+  /** Applies events in one unordered bulk write; each update carries its own guard. Returns how many runs changed. */
+  public Future<Long> applyAll(List<RunEvent> events) {
+    if (bulk != null) {
+      List<UpdateOneModel<BsonDocument>> models = events.stream()
+          .map(e -> new UpdateOneModel<BsonDocument>(BsonBulk.toBson(RunChanges.guard(e)), BsonBulk.toBson(RunChanges.update(e))))
+          .toList();
+      return bulk.write(COLLECTION, models, false).map(result -> (long) result.getModifiedCount());
+    }
     List<BulkOperation> operations = events.stream().map(e -> BulkOperation.createUpdate(RunChanges.guard(e), RunChanges.update(e))).toList();
-    return mongo.bulkWriteWithOptions(COLLECTION, operations, new BulkWriteOptions().setOrdered(false));
+    return mongo.bulkWriteWithOptions(COLLECTION, operations, new BulkWriteOptions().setOrdered(false)).map(MongoClientBulkWriteResult::getModifiedCount);
   }
 
   /** The stored sequence of each of these runs (absent: unknown run). */

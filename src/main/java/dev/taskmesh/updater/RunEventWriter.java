@@ -92,7 +92,7 @@ public final class RunEventWriter {
     List<RunEvent> events = new ArrayList<>(furthest.values());
     writing++;
     runs.applyAll(events)
-        .compose(result -> result.getModifiedCount() == events.size()
+        .compose(modified -> modified == events.size()
             ? Future.succeededFuture(events)
             : applied(events))
         .onComplete(done -> {

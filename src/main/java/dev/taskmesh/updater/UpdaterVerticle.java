@@ -5,6 +5,7 @@ import dev.taskmesh.bridge.BridgeSpec;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.deadletter.DeadLetter;
 import dev.taskmesh.deadletter.DeadLetterRepository;
+import dev.taskmesh.infra.BsonBulk;
 import dev.taskmesh.infra.Mongo;
 import dev.taskmesh.run.RunEvent;
 import dev.taskmesh.run.RunRepository;
@@ -32,6 +33,7 @@ public final class UpdaterVerticle extends VerticleBase {
   private final AppConfig config;
   private MessageConsumer<String> consumer;
   private RunEventWriter writer;
+  private BsonBulk bulk;
 
   public UpdaterVerticle(AppConfig config) {
     this.config = config;
@@ -48,7 +50,8 @@ public final class UpdaterVerticle extends VerticleBase {
   public Future<?> start() {
     MongoClient mongo = Mongo.client(vertx, config);
     DeadLetterRepository letters = new DeadLetterRepository(mongo);
-    writer = new RunEventWriter(vertx, new RunRepository(mongo), config.updater().batchSize(), config.updater().batchDelayMs());
+    bulk = BsonBulk.open(vertx, config);
+    writer = new RunEventWriter(vertx, new RunRepository(mongo, bulk), config.updater().batchSize(), config.updater().batchDelayMs());
     String deadLetterTopic = config.kafka().topics().deadLetters();
     // Local only: in a cluster, this process's bridge must hand its records to this process's
     // verticles; a request routed to another member would wait out its timeout if that member died.
@@ -103,6 +106,6 @@ public final class UpdaterVerticle extends VerticleBase {
   /** Writes what is batched, then stops taking events (the bridge stopped before, draining its replies). */
   @Override
   public Future<?> stop() {
-    return writer.drain().eventually(consumer::unregister);
+    return writer.drain().eventually(consumer::unregister).onComplete(done -> bulk.close());
   }
 }

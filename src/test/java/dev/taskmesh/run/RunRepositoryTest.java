@@ -2,6 +2,7 @@ package dev.taskmesh.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskmesh.infra.BsonBulk;
 import dev.taskmesh.infra.TimeOrderedIds;
 import dev.taskmesh.support.TestStore;
 import io.vertx.core.Vertx;
@@ -20,18 +21,23 @@ class RunRepositoryTest {
   private static Vertx vertx;
   private static TestStore store;
   private static MongoClient mongo;
-  private static RunRepository runs;
+  private static RunRepository viaVertx;
+  private static BsonBulk bulk;
+  private static RunRepository viaBson;
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
     store = TestStore.start(vertx);
     mongo = store.client();
-    runs = new RunRepository(mongo);
+    viaVertx = new RunRepository(mongo);
+    bulk = BsonBulk.open(vertx, "mongodb://127.0.0.1:" + store.server().getLocalAddress().getPort(), "t", 5_000);
+    viaBson = new RunRepository(mongo, bulk);
   }
 
   @AfterAll
   static void stop() {
+    bulk.close();
     store.close();
     vertx.close().await();
   }
@@ -42,6 +48,37 @@ class RunRepositoryTest {
 
   @Test
   void markPublishedMovesQueuedRunsOfEveryAttemptToPendingAndOnlyClearsTheMarkerOfRunsAlreadyFurther() {
+    markPublishedBehaviour(viaVertx);
+  }
+
+  @Test
+  void theSameThroughBsonBulkWrites() {
+    markPublishedBehaviour(viaBson);
+  }
+
+  /** Both write paths store the same document: types, dates as dates, transitions. */
+  @Test
+  void bsonBulkWritesStoreWhatVertxMongoClientStores() {
+    List<JsonObject> stored = new java.util.ArrayList<>();
+    Instant at = Instant.parse("2026-11-28T10:00:00.123Z");
+    for (RunRepository runs : List.of(viaVertx, viaBson)) {
+      Run run = runs.insert(Run.queued(TimeOrderedIds.next(), "task-1", "sleep", new JsonObject().put("n", 1).put("big", 9_000_000_000L)
+          .put("list", new JsonArray().add("a").add(2.5).addNull()), 3, "user-1", "trace", at)).await();
+      runs.markPublished(List.of(run)).await();
+      assertThat(runs.applyAll(List.of(new RunEvent(run.id(), 1, RunStatus.COMPLETED, at.plusSeconds(2), at.plusSeconds(1),
+          new JsonObject().put("ok", true).put("nested", new JsonObject().put("x", 1)), null))).await()).isEqualTo(1L);
+      JsonObject doc = runs.findDocument(run.id()).await().orElseThrow();
+      doc.remove("_id");
+      doc.remove("updatedAt"); // the time of the write
+      doc.getJsonArray("transitions").forEach(t -> ((JsonObject) t).remove("at"));
+      stored.add(doc);
+    }
+    assertThat(stored.get(1)).isEqualTo(stored.get(0));
+    assertThat(stored.get(1).getValue("createdAt")).as("a BSON date, read back as vertx-mongo-client's $date").isEqualTo(new JsonObject().put("$date", "2026-11-28T10:00:00.123Z"));
+    assertThat(stored.get(1).getString("status")).isEqualTo("COMPLETED");
+  }
+
+  private static void markPublishedBehaviour(RunRepository runs) {
     Run first = runs.insert(queued()).await();
     Run second = runs.insert(queued()).await();
     Run retried = runs.insert(queued()).await();
