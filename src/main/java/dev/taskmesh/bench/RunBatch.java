@@ -22,16 +22,20 @@ public final class RunBatch {
    */
   public record Launching(int concurrency, double ratePerSecond, int perRequest) {
 
-    /** Batch launches of an open loop go out this often, so a fixed rate is not a train of big bursts. */
-    static final int BATCH_REQUESTS_PER_SECOND = 200;
+    /**
+     * An open loop launches batches as large as the full-speed phase's (so a fixed rate is the same
+     * work as full speed, at a fraction of the rate), but at least this many a second, so a low rate
+     * is not a few large bursts.
+     */
+    static final int MIN_BATCH_REQUESTS_PER_SECOND = 20;
 
     public static Launching closed(int concurrency, int perRequest) {
       return new Launching(concurrency, 0, perRequest);
     }
 
-    /** At most {@code maxPerRequest} runs per request, and {@value #BATCH_REQUESTS_PER_SECOND} requests a second. */
+    /** Up to {@code maxPerRequest} runs per request, and at least {@value #MIN_BATCH_REQUESTS_PER_SECOND} requests a second. */
     public static Launching open(double ratePerSecond, int maxPerRequest) {
-      int perRequest = (int) Math.max(1, Math.min(maxPerRequest, Math.round(ratePerSecond / BATCH_REQUESTS_PER_SECOND)));
+      int perRequest = (int) Math.max(1, Math.min(maxPerRequest, Math.floor(ratePerSecond / MIN_BATCH_REQUESTS_PER_SECOND)));
       return new Launching(0, ratePerSecond, perRequest);
     }
 

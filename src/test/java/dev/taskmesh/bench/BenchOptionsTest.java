@@ -56,10 +56,10 @@ class BenchOptionsTest {
   }
 
   @Test
-  void anOpenLoopSpreadsBatchLaunchesOverTime() {
-    assertThat(RunBatch.Launching.open(2_000, 100).perRequest()).isEqualTo(10);
-    assertThat(RunBatch.Launching.open(50, 100).perRequest()).as("slow rates launch one by one").isEqualTo(1);
-    assertThat(RunBatch.Launching.open(100_000, 100).perRequest()).as("never more than asked").isEqualTo(100);
+  void anOpenLoopLaunchesFullSpeedSizedBatchesButAtLeast20ASecond() {
+    assertThat(RunBatch.Launching.open(3_000, 100).perRequest()).as("half of 6,000/s: the full-speed batch, 30 a second").isEqualTo(100);
+    assertThat(RunBatch.Launching.open(1_000, 100).perRequest()).as("20 requests a second").isEqualTo(50);
+    assertThat(RunBatch.Launching.open(10, 100).perRequest()).as("slow rates launch one by one").isEqualTo(1);
     assertThat(RunBatch.Launching.open(2_000, 1).perRequest()).isEqualTo(1);
   }
 }
