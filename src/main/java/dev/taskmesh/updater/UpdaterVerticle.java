@@ -106,6 +106,10 @@ public final class UpdaterVerticle extends VerticleBase {
   /** Writes what is batched, then stops taking events (the bridge stopped before, draining its replies). */
   @Override
   public Future<?> stop() {
-    return writer.drain().eventually(consumer::unregister).onComplete(done -> bulk.close());
+    return writer.drain().eventually(consumer::unregister).onComplete(done -> {
+      if (bulk != null) {
+        bulk.close();
+      }
+    });
   }
 }
