@@ -58,6 +58,13 @@ final class Candidates {
     return one;
   }
 
+  /** The query without its {@code _id} condition (what is left to match once candidates were found by id). */
+  static Document withoutId(Document query) {
+    Document rest = new Document(query);
+    rest.remove(ID);
+    return rest;
+  }
+
   /**
    * Runs a multi-document update whose query pins a list of string ids as one single-document update
    * per id (each through the {@code _id} lookup, O(1)), and adds up their counts; null when the
@@ -96,9 +103,7 @@ final class Candidates {
       Function<P, Document> atPosition) {
     Document lookup = idLookup(query);
     if (lookup != null) {
-      Document rest = new Document(query);
-      rest.remove(ID);
-      return new Found(StreamSupport.stream(byId.apply(lookup).spliterator(), false), rest);
+      return new Found(StreamSupport.stream(byId.apply(lookup).spliterator(), false), withoutId(query));
     }
     return indexes.candidates(query)
         .map(positions -> new Found(positions.stream().map(atPosition).filter(Objects::nonNull), query))

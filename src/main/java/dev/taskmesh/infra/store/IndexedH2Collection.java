@@ -11,9 +11,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.stream.Stream;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -80,8 +78,7 @@ final class IndexedH2Collection extends H2Collection {
       return super.updateDocuments(selector, update, arrayFilters, false, false, oplog);
     }
     Document stored = getDocument(id);
-    Document rest = new Document(selector);
-    rest.remove(ID);
+    Document rest = Candidates.withoutId(selector);
     Boolean matches = stored == null ? Boolean.FALSE : SimpleUpdate.matches(stored, rest);
     if (matches == null) {
       matches = documentMatchesQuery(stored, rest);
@@ -123,7 +120,6 @@ final class IndexedH2Collection extends H2Collection {
     }
   }
 
-
   /**
    * This backend keys its data map by {@code _id}, so string ids (every id this system writes) are
    * read straight from it; the generic path through the {@code _id} index, its matcher and its
@@ -135,9 +131,10 @@ final class IndexedH2Collection extends H2Collection {
       Document found = getDocument(key);
       return found == null ? List.of() : List.of(found);
     }
-    if (id instanceof Document operator && operator.get("$in") instanceof Collection<?> ids && ids.stream().allMatch(String.class::isInstance)) {
+    Collection<String> ids = Candidates.stringIdsIn(lookup);
+    if (ids != null) {
       List<Document> found = new ArrayList<>(ids.size());
-      for (Object key : new LinkedHashSet<>(ids)) {
+      for (String key : ids) {
         Document document = getDocument(key);
         if (document != null) {
           found.add(document);
