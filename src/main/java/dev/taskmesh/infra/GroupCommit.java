@@ -52,6 +52,14 @@ public final class GroupCommit<I, O> {
     this.maxBatch = maxBatch;
   }
 
+  /**
+   * The outcomes of a batch of reads by key, in the order asked (a key asked twice gets its answer
+   * twice): what the store found for each, or empty.
+   */
+  public static <K, V> List<AsyncResult<java.util.Optional<V>>> answers(List<K> asked, java.util.Map<K, V> found) {
+    return asked.stream().<AsyncResult<java.util.Optional<V>>>map(key -> Future.succeededFuture(java.util.Optional.ofNullable(found.get(key)))).toList();
+  }
+
   public Future<O> submit(I item) {
     ContextInternal current = (ContextInternal) Vertx.currentContext();
     ContextInternal base = current == null ? null : current.unwrap();

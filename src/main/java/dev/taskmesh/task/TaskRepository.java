@@ -60,7 +60,7 @@ public final class TaskRepository {
     return mongo.find(COLLECTION, query).map(docs -> {
       Map<String, Task> byId = new HashMap<>();
       docs.forEach(doc -> byId.put(doc.getString("_id"), Task.fromDocument(doc)));
-      return ids.stream().<AsyncResult<Optional<Task>>>map(id -> Future.succeededFuture(Optional.ofNullable(byId.get(id)))).toList();
+      return GroupCommit.answers(ids, byId);
     });
   }
 

@@ -220,8 +220,7 @@ public final class RunExecutor {
   }
 
   private Future<List<AsyncResult<Optional<JsonObject>>>> lookupAll(List<String> runIds) {
-    return runs.states(new LinkedHashSet<>(runIds)).map(found -> runIds.stream()
-        .<AsyncResult<Optional<JsonObject>>>map(id -> Future.succeededFuture(Optional.ofNullable(found.get(id)))).toList());
+    return runs.states(new LinkedHashSet<>(runIds)).map(found -> GroupCommit.answers(runIds, found));
   }
 
   private Future<Void> waitUntil(long notBefore, Cancellation cancellation) {
