@@ -1,5 +1,6 @@
 package dev.taskmesh.bench;
 
+import dev.taskmesh.run.RunStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -45,6 +46,24 @@ public final class ApiClient {
   /** How many runs of the task are in the given status (the list's {@code total}). */
   public long countRuns(String taskId, String status) throws Exception {
     return send("GET", "/api/runs?taskId=" + taskId + "&status=" + status + "&size=1", null, 200).getLong("total");
+  }
+
+  /** How many runs of the task are in a status that is not terminal (queued, pending, running, failed). */
+  public long countUnfinishedRuns(String taskId) throws Exception {
+    long unfinished = 0;
+    for (RunStatus status : RunStatus.values()) {
+      unfinished += status.terminal() ? 0 : countRuns(taskId, status.name());
+    }
+    return unfinished;
+  }
+
+  /** How many runs of the task are in a terminal status (completed, dead, cancelled). */
+  public long countFinishedRuns(String taskId) throws Exception {
+    long finished = 0;
+    for (RunStatus status : RunStatus.values()) {
+      finished += status.terminal() ? countRuns(taskId, status.name()) : 0;
+    }
+    return finished;
   }
 
   /** How many runs, of any task, are in the given status. */

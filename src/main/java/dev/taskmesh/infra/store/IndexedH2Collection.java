@@ -12,6 +12,7 @@ import de.bwaldvogel.mongo.oplog.Oplog;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.stream.Stream;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -118,6 +119,17 @@ final class IndexedH2Collection extends H2Collection {
     } finally {
       store.deregisterVersionUsage(reading);
     }
+  }
+
+  /** Sorted queries keep only the page they return ({@link SortedSelection}); the rest is the stock path. */
+  @Override
+  protected QueryResult matchDocumentsFromStream(Stream<Document> documents, Document query, Document orderBy, int skip, int limit,
+      int batchSize, Document fields) {
+    if (!SortedSelection.handles(orderBy)) {
+      return super.matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, fields);
+    }
+    List<Document> page = SortedSelection.page(documents.filter(document -> documentMatchesQuery(document, query)), orderBy, skip, limit);
+    return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
   }
 
   /**

@@ -8,6 +8,7 @@ import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** The memory-backend twin of {@link IndexedH2Collection}: {@code _id} first, then the in-memory indexes. */
@@ -55,6 +56,17 @@ final class IndexedMemoryCollection extends MemoryCollection {
     return candidates == null
         ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
         : matchDocumentsFromStream(candidates.documents(), candidates.toMatch(), orderBy, skip, limit, batchSize, fields);
+  }
+
+  /** As in {@link IndexedH2Collection}: sorted pages through {@link SortedSelection}. */
+  @Override
+  protected QueryResult matchDocumentsFromStream(Stream<Document> documents, Document query, Document orderBy, int skip, int limit,
+      int batchSize, Document fields) {
+    if (!SortedSelection.handles(orderBy)) {
+      return super.matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, fields);
+    }
+    List<Document> page = SortedSelection.page(documents.filter(document -> documentMatchesQuery(document, query)), orderBy, skip, limit);
+    return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
   }
 
   /** As in {@link IndexedH2Collection}: no data size kept, so both backends behave alike. */

@@ -1,6 +1,10 @@
 package dev.taskmesh.infra.store;
 
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,10 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *       the pipeline's periodic sweeps ask exactly for these, and without an index they scanned
  *       every run ever stored, once a second, so the system slowed as history grew;</li>
  *   <li>a <em>key</em> field is indexed for every value, for example a run's {@code taskId}
- *       (the runs of one task).</li>
+ *       (the runs of one task) or its {@code status}.</li>
  * </ul>
- * A query that pins an indexed field starts from the smallest matching set and the collection
- * matches the rest of the query on it: the same answer, in time proportional to the set.
+ * A query that pins indexed fields starts from the positions all their sets share (walking the
+ * smallest) and the collection matches the rest of the query on them: the same answer, in time
+ * proportional to the smallest set.
  *
  * <p>Rebuilt when a collection opens and updated by the collection on every insert, update and
  * delete. Thread-safe: mongo-java-server may read while another thread writes.
@@ -80,31 +85,45 @@ final class MemoryIndexes<P> {
     });
   }
 
-  /** The smallest indexed set the query pins exactly, or empty when no indexed field narrows it. */
+  /**
+   * The documents every indexed field the query pins exactly agrees on, or empty when no indexed
+   * field narrows it. The smallest pinned set is walked and each position checked against the other
+   * pinned sets, so {@code {taskId: t, status: "QUEUED"}} costs the few queued runs, not the task's
+   * thousands.
+   */
   Optional<Set<P>> candidates(Document query) {
     if (query == null) {
       return Optional.empty();
     }
-    Set<P> smallest = null;
+    List<Set<P>> pinned = new ArrayList<>();
     for (Map.Entry<String, Object> flag : spec.flags().entrySet()) {
       if (flag.getValue().equals(query.get(flag.getKey()))) {
-        smallest = smaller(smallest, flagged.get(flag.getKey()));
+        pinned.add(flagged.get(flag.getKey()));
       }
     }
     for (String field : spec.keys()) {
       Object wanted = query.get(field);
       if (isKey(wanted)) {
-        smallest = smaller(smallest, keyed.get(field).getOrDefault(wanted, Set.of()));
+        pinned.add(keyed.get(field).getOrDefault(wanted, Set.of()));
       }
     }
-    return Optional.ofNullable(smallest).map(Set::copyOf);
+    if (pinned.isEmpty()) {
+      return Optional.empty();
+    }
+    pinned.sort(Comparator.comparingInt(Set::size));
+    Set<P> smallest = pinned.get(0);
+    List<Set<P>> others = pinned.subList(1, pinned.size());
+    Set<P> agreed = new LinkedHashSet<>();
+    for (P position : smallest) {
+      if (others.stream().allMatch(other -> other.contains(position))) {
+        agreed.add(position);
+      }
+    }
+    return Optional.of(agreed);
   }
 
   private static boolean isKey(Object value) {
     return value instanceof String; // a query value that is a document is an operator ($in, $gt...): not an equality
   }
 
-  private static <P> Set<P> smaller(Set<P> a, Set<P> b) {
-    return a == null || b.size() < a.size() ? b : a;
-  }
 }

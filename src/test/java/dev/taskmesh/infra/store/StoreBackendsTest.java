@@ -57,17 +57,23 @@ class StoreBackendsTest {
       new JsonObject().put("taskId", "t1").put("final", false).put("outbox", false),
       new JsonObject().put("taskId", "t9"),
       new JsonObject().put("taskId", "nope"),
-      new JsonObject().put("taskId", new JsonObject().put("$in", new JsonArray().add("t0").add("t9"))));
+      new JsonObject().put("taskId", new JsonObject().put("$in", new JsonArray().add("t0").add("t9"))),
+      new JsonObject().put("status", "QUEUED"),
+      new JsonObject().put("taskId", "t1").put("status", "QUEUED"),
+      new JsonObject().put("taskId", "t1").put("status", "COMPLETED").put("final", false),
+      new JsonObject().put("taskId", "t9").put("status", "QUEUED"),
+      new JsonObject().put("taskId", "t1").put("status", "nope"));
 
   private static void seed(MongoClient client) {
     for (int i = 0; i < 50; i++) {
       client.insert("runs", new JsonObject().put("_id", "r" + i).put("final", i % 2 == 0).put("seq", i).put("outbox", i % 5 == 0)
-          .put("taskId", "t" + i % 3)).await();
+          .put("taskId", "t" + i % 3)
+          .put("status", i % 4 == 0 ? "QUEUED" : "COMPLETED")).await();
     }
     // Flags move, documents go: the indexed flags must follow (MemoryIndexes).
     client.updateCollection("runs", new JsonObject().put("_id", "r10"), new JsonObject().put("$set", new JsonObject().put("outbox", false))).await();
     client.updateCollection("runs", new JsonObject().put("_id", "r11"), new JsonObject().put("$set", new JsonObject().put("outbox", true))).await();
-    client.updateCollection("runs", new JsonObject().put("_id", "r12"), new JsonObject().put("$set", new JsonObject().put("final", false).put("taskId", "t9"))).await();
+    client.updateCollection("runs", new JsonObject().put("_id", "r12"), new JsonObject().put("$set", new JsonObject().put("final", false).put("taskId", "t9").put("status", "QUEUED"))).await();
     client.updateCollection("runs", new JsonObject().put("_id", "r14"), new JsonObject().put("$unset", new JsonObject().put("taskId", ""))).await();
     client.removeDocument("runs", new JsonObject().put("_id", "r15")).await();
     client.removeDocument("runs", new JsonObject().put("_id", "r13")).await();
@@ -93,12 +99,49 @@ class StoreBackendsTest {
     assertThat(expected.get(7)).extracting(d -> d.getString("_id")).containsExactly("r1", "r4"); // duplicates and unknown ids in $in
     assertThat(expected.get(11)).extracting(d -> d.getString("_id")).contains("r11").doesNotContain("r10", "r15");
     assertThat(expected.get(18)).extracting(d -> d.getString("_id")).containsExactly("r12");
+    // Two pinned key sets agree on their common documents (r12 moved to t9 and QUEUED).
+    assertThat(expected.get(22)).extracting(d -> d.getString("_id")).containsExactly("r16", "r28", "r4", "r40");
+    assertThat(expected.get(24)).extracting(d -> d.getString("_id")).containsExactly("r12");
   }
 
   @Test
   void everyQueryShapeAnswersAsTheStockH2BackendDoes() {
     List<List<JsonObject>> expected = answers(() -> new H2Backend(dir.resolve("stock.mv").toString()));
     assertThat(answers(() -> StoreBackends.h2(dir.resolve("fast.mv").toString()))).isEqualTo(expected);
+  }
+
+  /**
+   * Sorted pages come from {@link SortedSelection} (keys read once, a bounded heap for a limit):
+   * every query shape, several orders (descending, two keys, a key some documents lack) and pages
+   * (all, the first, one in the middle, past the end) answer as the stock backends do.
+   */
+  private static List<List<JsonObject>> sortedPages(Supplier<MongoBackend> backend) {
+    List<JsonObject> orders = List.of(new JsonObject().put("seq", -1), new JsonObject().put("final", 1).put("seq", -1),
+        new JsonObject().put("taskId", -1).put("seq", 1));
+    List<int[]> pages = List.of(new int[] {0, 0}, new int[] {0, 1}, new int[] {2, 3}, new int[] {5, 100}, new int[] {60, 5});
+    try (TestStore store = TestStore.start(vertx, backend.get())) {
+      seed(store.client());
+      List<List<JsonObject>> seen = new java.util.ArrayList<>();
+      for (JsonObject query : QUERIES) {
+        for (JsonObject order : orders) {
+          for (int[] page : pages) {
+            FindOptions options = new FindOptions().setSort(order).setSkip(page[0]).setLimit(page[1]);
+            seen.add(store.client().findWithOptions("runs", query, options).await());
+          }
+        }
+      }
+      return seen;
+    }
+  }
+
+  @Test
+  void sortedPagesAnswerAsTheStockBackendsDo() {
+    List<List<JsonObject>> stockMemory = sortedPages(MemoryBackend::new);
+    assertThat(sortedPages(StoreBackends::memory)).isEqualTo(stockMemory);
+    assertThat(sortedPages(() -> StoreBackends.h2(dir.resolve("fast.mv").toString())))
+        .isEqualTo(sortedPages(() -> new H2Backend(dir.resolve("stock.mv").toString())));
+    // The query {final: false} (index 9) ordered by seq descending, second page of 3: r45, r43, r41.
+    assertThat(stockMemory.get(9 * 15 + 2)).extracting(d -> d.getString("_id")).containsExactly("r45", "r43", "r41");
   }
 
   /** Multi-document updates of id lists (the outbox markers' shape) go id by id here: same counts, same documents. */
