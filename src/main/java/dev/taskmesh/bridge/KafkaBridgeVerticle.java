@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Backpressure: at most {@code maxInFlightPerPartition} requests per partition; records beyond
- *       it wait in a per-partition queue (bounded by one poll) and the partition is paused with
- *       {@code pause(TopicPartition)}. The stream-wide {@code pause()} is never used: it stops polling
- *       and the group evicts the consumer (#179).</li>
+ *       it wait in a per-partition queue, and once {@value #MAX_WAITING_PER_PARTITION} wait the
+ *       partition is paused with {@code pause(TopicPartition)} until half of them have gone. The
+ *       stream-wide {@code pause()} is never used: it stops polling and the group evicts the consumer
+ *       (#179).</li>
  *   <li>A failed or timed-out reply is redelivered with backoff; nothing is skipped.</li>
  *   <li>Handler code never throws into the consumer's loop: an exception there stops delivery (#178).</li>
  *   <li>Rebalances: the revoke handler runs after the partitions are gone, so nothing is committed
@@ -45,6 +46,11 @@ public final class KafkaBridgeVerticle extends VerticleBase {
   private static final long MAX_RETRY_DELAY_MS = 5_000;
   // Short polls keep pause/resume/commit (queued behind the poll on the consumer thread) responsive.
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+  // Pausing as soon as the in-flight limit was reached paused and resumed a partition on every burst
+  // a little larger than the limit (a batch launch of 100 runs is ~17 per partition), and a resumed
+  // partition's records come only with the consumer's next fetch: up to fetch.max.wait.ms later.
+  // Waiting records are small; a partition holds at most this many plus the rest of one poll.
+  static final int MAX_WAITING_PER_PARTITION = 500;
 
   private final BridgeSpec spec;
   private final String bootstrapServers;
@@ -151,7 +157,7 @@ public final class KafkaBridgeVerticle extends VerticleBase {
     } else {
       partition.waiting.add(record);
     }
-    if (!partition.paused && partition.active >= spec.maxInFlightPerPartition()) {
+    if (!partition.paused && partition.waiting.size() >= MAX_WAITING_PER_PARTITION) {
       partition.paused = true;
       consumer.pause(partition.id);
     }
@@ -203,7 +209,7 @@ public final class KafkaBridgeVerticle extends VerticleBase {
       partition.active++;
       deliver(partition.waiting.poll(), partition, 0);
     }
-    if (partition.paused && partition.waiting.isEmpty() && partition.active <= spec.maxInFlightPerPartition() / 2) {
+    if (partition.paused && partition.waiting.size() <= MAX_WAITING_PER_PARTITION / 2) {
       partition.paused = false;
       consumer.resume(partition.id);
     }

@@ -22,6 +22,10 @@ public final class KafkaSettings {
     // Incremental rebalances: partitions not moving keep flowing while others move.
     config.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
     config.put("max.poll.records", "500");
+    // How long the broker may hold a fetch that found nothing (default 500 ms). The consumer has one
+    // fetch in flight per broker, so a partition resumed meanwhile waits for it to come back: with
+    // the default, a run could sit half a second in a resumed partition of an otherwise idle topic.
+    config.put("fetch.max.wait.ms", "100");
     return config;
   }
 
