@@ -23,7 +23,8 @@ public record BenchOptions(
     int warmupBatches,
     List<String> jvmOptions,
     Optional<Path> systemJar,
-    int launchBatch) {
+    int launchBatch,
+    int rateBatch) {
 
   public static final String USAGE = """
       Usage: java -jar target/taskmesh.jar bench <http|pipeline|scale|memory|all> [options]
@@ -45,6 +46,8 @@ public record BenchOptions(
         --launch-batch N     runs per batch launch request in the pipeline (default 100, at most
                              500; 1 measures single launches only)
         --rates R1,R2        fixed launch rates for the pipeline's open loop (default: 50% of measured max)
+        --rate-batch N       runs per launch request at fixed rates (default 20, at most 500): a steady
+                             stream; the first rate is also measured in bursts of --launch-batch runs
         --server-cpus LIST   pin started servers with taskset (e.g. 0); run the harness itself with taskset -c 1
         --out DIR            where the JSON report goes (default bench-results)
         --quick              a smoke run: 1 pair, 1 s phases, few runs
@@ -74,6 +77,7 @@ public record BenchOptions(
     List<String> jvmOptions = List.of();
     Optional<Path> systemJar = Optional.empty();
     int launchBatch = 100;
+    int rateBatch = 20;
     for (int i = 1; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--quick")) {
@@ -83,6 +87,7 @@ public record BenchOptions(
         runs = 200;
         warmupBatches = 1;
         launchBatch = 20;
+        rateBatch = 10;
         continue;
       }
       if (i + 1 >= args.length) {
@@ -113,6 +118,12 @@ public record BenchOptions(
             throw new IllegalArgumentException("--launch-batch: at most 500 runs per request, was " + value);
           }
         }
+        case "--rate-batch" -> {
+          rateBatch = positive(flag, value);
+          if (rateBatch > 500) {
+            throw new IllegalArgumentException("--rate-batch: at most 500 runs per request, was " + value);
+          }
+        }
         case "--jvm-options" -> jvmOptions = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
         case "--system-jar" -> {
           systemJar = Optional.of(Path.of(value));
@@ -124,7 +135,7 @@ public record BenchOptions(
       }
     }
     return new BenchOptions(scenario, url, kafka, email, password, pairs, seconds, warmup, connections, runs, rates, cpus, out,
-        warmupBatches, jvmOptions, systemJar, launchBatch);
+        warmupBatches, jvmOptions, systemJar, launchBatch, rateBatch);
   }
 
   private static int positive(String flag, String value) {

@@ -59,15 +59,24 @@ public final class PipelineScenario {
       Summary max = Summary.of(batched ? batchedSpeed : fullSpeed);
       List<Double> rates = options.rates().isEmpty() ? List.of(Math.max(1, max.median() / 2)) : options.rates();
       JsonArray fixed = new JsonArray();
+      List<Double> burstP99 = new ArrayList<>();
+      boolean bursts = options.launchBatch() > options.rateBatch();
       for (double rate : rates) {
+        boolean first = rate == rates.get(0);
         for (int pair = 1; pair <= options.pairs(); pair++) {
           int runs = (int) Math.max(10, Math.min(options.runs(), rate * options.seconds()));
-          RunBatch.Result batch = RunBatch.run(api, load, null, "sleep", new JsonObject(), runs,
-              RunBatch.Launching.open(rate, options.launchBatch()), progress);
-          if (rate == rates.get(0)) {
-            p99.add(batch.latency().p99());
+          RunBatch.Result steady = RunBatch.run(api, load, null, "sleep", new JsonObject(), runs,
+              RunBatch.Launching.open(rate, options.rateBatch()), progress);
+          fixed.add(new JsonObject().put("pair", pair).put("ratePerSec", rate).put("batch", steady.toJson()));
+          if (first) {
+            p99.add(steady.latency().p99());
           }
-          fixed.add(new JsonObject().put("pair", pair).put("ratePerSec", rate).put("batch", batch.toJson()));
+          if (first && bursts) {
+            RunBatch.Result burst = RunBatch.run(api, load, null, "sleep", new JsonObject(), runs,
+                RunBatch.Launching.open(rate, options.launchBatch()), progress);
+            fixed.add(new JsonObject().put("pair", pair).put("ratePerSec", rate).put("burst", true).put("batch", burst.toJson()));
+            burstP99.add(burst.latency().p99());
+          }
         }
       }
       String producer = null;
@@ -84,15 +93,23 @@ public final class PipelineScenario {
           .put("batches", batches).put("fixedRate", fixed)
           .put("workCpuMsPerRun", cpuPerRun.isEmpty() ? null : Summary.of(cpuPerRun).toJson())
           .put("batchedWorkCpuMsPerRun", batchedCpuPerRun.isEmpty() ? null : Summary.of(batchedCpuPerRun).toJson())
+          .put("rateBatch", options.rateBatch())
           .put("p99AtHalfMaxMs", Summary.of(p99).toJson())
+          .put("burstP99AtHalfMaxMs", burstP99.isEmpty() ? null : Summary.of(burstP99).toJson())
           .put("kafkaProducerRecordsPerSec", producer == null ? null : Double.parseDouble(producer));
       if (!kafkaP99.isEmpty()) {
         report.put("kafkaEndToEndP99Ms", Summary.of(kafkaP99).toJson())
-            .put("p99RatioToKafka", Summary.ratios(p99.subList(0, Math.min(p99.size(), kafkaP99.size())),
-                kafkaP99.subList(0, Math.min(p99.size(), kafkaP99.size()))).toJson());
+            .put("p99RatioToKafka", ratios(p99, kafkaP99))
+            .put("burstP99RatioToKafka", burstP99.isEmpty() ? null : ratios(burstP99, kafkaP99));
       }
       return report;
     }
+  }
+
+  /** Pair by pair, as many pairs as both lists have. */
+  private static JsonObject ratios(List<Double> pipeline, List<Double> kafka) {
+    int pairs = Math.min(pipeline.size(), kafka.size());
+    return Summary.ratios(pipeline.subList(0, pairs), kafka.subList(0, pairs)).toJson();
   }
 
   /**

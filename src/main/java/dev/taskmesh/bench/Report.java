@@ -63,10 +63,16 @@ public final class Report {
         out.printf("  system CPU per run, JIT compiler excluded: %s ms%n", summary(result, "batchedWorkCpuMsPerRun", "%.2f"));
       }
     }
-    out.printf("p99 at half the best full-speed rate: %s ms%n", summary(result, "p99AtHalfMaxMs", "%.1f"));
+    out.printf("p99 at half the best full-speed rate, %d runs per launch request: %s ms%n", result.getInteger("rateBatch"),
+        summary(result, "p99AtHalfMaxMs", "%.1f"));
+    if (result.getJsonObject("burstP99AtHalfMaxMs") != null) {
+      out.printf("  the same rate in bursts of %d runs per request: %s ms%n", result.getInteger("launchBatch"),
+          summary(result, "burstP99AtHalfMaxMs", "%.1f"));
+    }
     if (result.containsKey("kafkaEndToEndP99Ms")) {
-      out.printf("Kafka EndToEndLatency p99 %s ms; pipeline p99 / Kafka p99 = %s; Kafka ProducerPerformance %.0f records/s%n",
+      out.printf("Kafka EndToEndLatency p99 %s ms; pipeline p99 / Kafka p99 = %s (bursts: %s); Kafka ProducerPerformance %.0f records/s%n",
           summary(result, "kafkaEndToEndP99Ms", "%.1f"), summary(result, "p99RatioToKafka", "%.1f"),
+          result.getJsonObject("burstP99RatioToKafka") == null ? "-" : summary(result, "burstP99RatioToKafka", "%.1f"),
           result.getDouble("kafkaProducerRecordsPerSec"));
     }
   }

@@ -23,9 +23,9 @@ public final class RunBatch {
   public record Launching(int concurrency, double ratePerSecond, int perRequest) {
 
     /**
-     * An open loop launches batches as large as the full-speed phase's (so a fixed rate is the same
-     * work as full speed, at a fraction of the rate), but at least this many a second, so a low rate
-     * is not a few large bursts.
+     * An open loop launches up to {@code --rate-batch} runs per request (or {@code --launch-batch}
+     * for the burst measurement), but at least this many requests a second, so a low rate is not a
+     * few large bursts.
      */
     static final int MIN_BATCH_REQUESTS_PER_SECOND = 20;
 

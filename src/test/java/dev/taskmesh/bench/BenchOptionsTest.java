@@ -56,6 +56,14 @@ class BenchOptionsTest {
   }
 
   @Test
+  void fixedRatesLaunch20RunsPerRequestUnlessToldOtherwise() {
+    assertThat(BenchOptions.parse(new String[] {"pipeline"}).rateBatch()).isEqualTo(20);
+    assertThat(BenchOptions.parse(new String[] {"pipeline", "--rate-batch", "1"}).rateBatch()).isEqualTo(1);
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"pipeline", "--rate-batch", "501"})).hasMessageContaining("--rate-batch: at most 500");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"pipeline", "--rate-batch", "0"})).hasMessageContaining("at least 1");
+  }
+
+  @Test
   void anOpenLoopLaunchesFullSpeedSizedBatchesButAtLeast20ASecond() {
     assertThat(RunBatch.Launching.open(3_000, 100).perRequest()).as("half of 6,000/s: the full-speed batch, 30 a second").isEqualTo(100);
     assertThat(RunBatch.Launching.open(1_000, 100).perRequest()).as("20 requests a second").isEqualTo(50);

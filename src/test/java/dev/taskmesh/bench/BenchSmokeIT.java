@@ -54,6 +54,12 @@ class BenchSmokeIT {
           assertThat(report.getJsonObject("maxRunsPerSec").getDouble("median"))
               .isEqualTo(report.getJsonObject("fullSpeedBatchedRunsPerSec").getDouble("median"));
           assertThat(report.getJsonObject("kafkaEndToEndP99Ms").getDouble("median")).isPositive();
+          assertThat(report.getJsonObject("p99AtHalfMaxMs").getDouble("median")).as("steady stream").isPositive();
+          assertThat(report.getJsonObject("burstP99AtHalfMaxMs").getDouble("median")).as("bursts of --launch-batch").isPositive();
+          assertThat(report.getJsonObject("burstP99RatioToKafka").getDouble("median")).isPositive();
+          assertThat(report.getJsonArray("fixedRate").stream().map(JsonObject.class::cast)
+              .map(fixed -> fixed.getBoolean("burst", false)))
+              .as("a steady phase and a burst phase").containsExactlyInAnyOrder(false, true);
           assertThat(report.getDouble("kafkaProducerRecordsPerSec")).isPositive();
           assertThat(report.getJsonObject("workCpuMsPerRun").getDouble("median")).as("the started system's CPU per run").isPositive();
         }
