@@ -96,16 +96,17 @@ final class Candidates {
 
   /**
    * A query's candidates without a scan: through the {@code _id} index when the query pins
-   * {@code _id}, else from the smallest indexed flag or key set it pins; null when neither narrows
-   * it (the collection scans).
+   * {@code _id}, else from the indexed flag and key sets it pins, when they narrow it to under half
+   * the collection; null otherwise (the collection scans: reading every document in order costs
+   * less than looking most of them up one by one).
    */
   static <P> Found candidates(Document query, MemoryIndexes<P> indexes, Function<Document, Iterable<Document>> byId,
-      Function<P, Document> atPosition) {
+      Function<P, Document> atPosition, long collectionSize) {
     Document lookup = idLookup(query);
     if (lookup != null) {
       return new Found(StreamSupport.stream(byId.apply(lookup).spliterator(), false), withoutId(query));
     }
-    return indexes.candidates(query)
+    return indexes.candidates(query, Math.max(1, collectionSize / 2))
         .map(positions -> new Found(positions.stream().map(atPosition).filter(Objects::nonNull), query))
         .orElse(null);
   }

@@ -112,7 +112,7 @@ final class IndexedH2Collection extends H2Collection {
   protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
     MVStore.TxCounter reading = store.registerVersionUsage();
     try {
-      Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, this::getDocument);
+      Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, this::getDocument, count());
       return candidates == null
           ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
           : matchDocumentsFromStream(candidates.documents(), candidates.toMatch(), orderBy, skip, limit, batchSize, fields);

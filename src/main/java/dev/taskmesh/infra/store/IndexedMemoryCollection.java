@@ -52,7 +52,7 @@ final class IndexedMemoryCollection extends MemoryCollection {
   @Override
   protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
     Candidates.Found candidates = Candidates.candidates(query, indexes,
-        lookup -> IndexedMemoryCollection.super.queryDocuments(lookup, null, 0, 0, 0, null), this::getDocument);
+        lookup -> IndexedMemoryCollection.super.queryDocuments(lookup, null, 0, 0, 0, null), this::getDocument, count());
     return candidates == null
         ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
         : matchDocumentsFromStream(candidates.documents(), candidates.toMatch(), orderBy, skip, limit, batchSize, fields);

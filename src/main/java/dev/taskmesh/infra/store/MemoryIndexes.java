@@ -87,11 +87,11 @@ final class MemoryIndexes<P> {
 
   /**
    * The documents every indexed field the query pins exactly agrees on, or empty when no indexed
-   * field narrows it. The smallest pinned set is walked and each position checked against the other
+   * field narrows it below {@code worthBelow} documents (COMPLETED is most runs: a scan is cheaper). The smallest pinned set is walked and each position checked against the other
    * pinned sets, so {@code {taskId: t, status: "QUEUED"}} costs the few queued runs, not the task's
    * thousands.
    */
-  Optional<Set<P>> candidates(Document query) {
+  Optional<Set<P>> candidates(Document query, long worthBelow) {
     if (query == null) {
       return Optional.empty();
     }
@@ -112,6 +112,9 @@ final class MemoryIndexes<P> {
     }
     pinned.sort(Comparator.comparingInt(Set::size));
     Set<P> smallest = pinned.get(0);
+    if (smallest.size() >= worthBelow) {
+      return Optional.empty(); // a position lookup per document costs more than reading them all in order
+    }
     List<Set<P>> others = pinned.subList(1, pinned.size());
     Set<P> agreed = new LinkedHashSet<>();
     for (P position : smallest) {
