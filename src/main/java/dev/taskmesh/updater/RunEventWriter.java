@@ -29,6 +29,7 @@ public final class RunEventWriter {
   public static final String STATUS_ADDRESS = "runs.status";
 
   private static final Logger LOG = LoggerFactory.getLogger(RunEventWriter.class);
+  private static final int ANNOUNCED_MEMORY = 10_000;
 
   private final Vertx vertx;
   private final RunRepository runs;
@@ -38,6 +39,15 @@ public final class RunEventWriter {
   private List<Pending> batch = new ArrayList<>();
   private boolean flushScheduled;
   private int writing;
+  // A redelivered event finds the store already at its state, and the store cannot say which write
+  // of a bulk changed it: without this memory, every redelivery of a terminal event announced it
+  // again. Per writer (updater instance): after a rebalance, another instance may announce once more.
+  private final Map<String, Boolean> announced = new LinkedHashMap<>(256, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > ANNOUNCED_MEMORY;
+    }
+  };
 
   private record Pending(RunEvent event, Promise<Void> written) {}
 
@@ -102,7 +112,7 @@ public final class RunEventWriter {
             taken.forEach(p -> p.written().complete());
             java.util.Set<RunEvent> changed = new java.util.HashSet<>(done.result());
             events.forEach(e -> PipelineTelemetry.statusWritten(e.runId(), e.status().name(), e.attempt(), changed.contains(e)));
-            done.result().forEach(this::announce);
+            done.result().forEach(this::announceOnce);
           } else {
             LOG.warn("Store write of {} run event(s) failed; they will be redelivered: {}", events.size(), done.cause().getMessage());
             taken.forEach(p -> p.written().fail(done.cause()));
@@ -122,6 +132,12 @@ public final class RunEventWriter {
       }
       return changed;
     }).recover(e -> Future.succeededFuture(List.of())); // the writes are durable; only the notifications are lost
+  }
+
+  private void announceOnce(RunEvent event) {
+    if (announced.put(event.runId() + "@" + event.status().sequence(event.attempt()), Boolean.TRUE) == null) {
+      announce(event);
+    }
   }
 
   /**
