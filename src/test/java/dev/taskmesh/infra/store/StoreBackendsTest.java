@@ -198,7 +198,14 @@ class StoreBackendsTest {
           new JsonObject[] {new JsonObject().put("_id", "r24").put("taskId", "t0"), new JsonObject().put("$push", new JsonObject().put("taskId", "t9"))},
           new JsonObject[] {new JsonObject().put("_id", "r25").put("missing", new JsonObject().put("$exists", false)), new JsonObject().put("$inc", new JsonObject().put("seq", 1))},
           new JsonObject[] {new JsonObject().put("_id", "r26").put("gone", (Object) null), new JsonObject().put("$set", new JsonObject().put("n.m", 1))},
-          new JsonObject[] {new JsonObject().put("_id", "nope").put("final", false), terminal});
+          new JsonObject[] {new JsonObject().put("_id", "nope").put("final", false), terminal},
+          // A unique index still holds on the short path, and is left alone when its field does not change.
+          new JsonObject[] {new JsonObject().put("_id", "r30"), new JsonObject().put("$set", new JsonObject().put("slot", "a"))},
+          new JsonObject[] {new JsonObject().put("_id", "r31"), new JsonObject().put("$set", new JsonObject().put("slot", "a"))},
+          new JsonObject[] {new JsonObject().put("_id", "r31"), new JsonObject().put("$set", new JsonObject().put("slot", "b"))},
+          new JsonObject[] {new JsonObject().put("_id", "r30"), new JsonObject().put("$set", new JsonObject().put("status", "DONE"))},
+          new JsonObject[] {new JsonObject().put("_id", "r32"), new JsonObject().put("$set", new JsonObject().put("slot", "a"))});
+      store.client().createIndexWithOptions("runs", new JsonObject().put("slot", 1), new io.vertx.ext.mongo.IndexOptions().unique(true).sparse(true)).await();
       List<Object> seen = new java.util.ArrayList<>();
       for (JsonObject[] update : updates) {
         seen.add(store.client().updateCollection("runs", update[0], update[1])
@@ -220,6 +227,9 @@ class StoreBackendsTest {
     assertThat(expected.get(2)).as("seq is 30 now: the guard refuses").isEqualTo(List.of(0L, 0L));
     assertThat(expected.get(4)).as("22 over 22L changes nothing").isEqualTo(List.of(1L, 0L));
     assertThat(expected.get(7).toString()).as("$push onto a string is refused").startsWith("refused");
+    assertThat(expected.get(12).toString()).as("a second 'a' in a unique field").startsWith("refused");
+    assertThat(expected.subList(13, 15)).isEqualTo(List.of(List.of(1L, 1L), List.of(1L, 1L)));
+    assertThat(expected.get(15).toString()).as("r30 still holds 'a'").startsWith("refused");
   }
 
   @Test
