@@ -125,10 +125,6 @@ public final class ApiVerticle extends VerticleBase {
         .eventually(() -> relay == null ? Future.succeededFuture() : relay.flush())
         .eventually(publisher::close)
         .eventually(() -> healthAdmin == null ? Future.succeededFuture() : healthAdmin.close())
-        .onComplete(done -> {
-          if (bulk != null) {
-            bulk.close();
-          }
-        });
+        .eventually(() -> bulk == null ? Future.succeededFuture() : bulk.close());
   }
 }

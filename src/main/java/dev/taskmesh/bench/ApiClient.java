@@ -50,20 +50,20 @@ public final class ApiClient {
 
   /** How many runs of the task are in a status that is not terminal (queued, pending, running, failed). */
   public long countUnfinishedRuns(String taskId) throws Exception {
-    long unfinished = 0;
-    for (RunStatus status : RunStatus.values()) {
-      unfinished += status.terminal() ? 0 : countRuns(taskId, status.name());
-    }
-    return unfinished;
+    return countRunsWhereTerminalIs(taskId, false);
   }
 
   /** How many runs of the task are in a terminal status (completed, dead, cancelled). */
   public long countFinishedRuns(String taskId) throws Exception {
-    long finished = 0;
+    return countRunsWhereTerminalIs(taskId, true);
+  }
+
+  private long countRunsWhereTerminalIs(String taskId, boolean terminal) throws Exception {
+    long count = 0;
     for (RunStatus status : RunStatus.values()) {
-      finished += status.terminal() ? countRuns(taskId, status.name()) : 0;
+      count += status.terminal() == terminal ? countRuns(taskId, status.name()) : 0;
     }
-    return finished;
+    return count;
   }
 
   /** How many runs, of any task, are in the given status. */

@@ -46,10 +46,12 @@ import org.reactivestreams.Subscription;
  */
 public final class BsonBulk {
 
+  private final Vertx vertx;
   private final MongoClient client;
   private final MongoDatabase database;
 
-  private BsonBulk(MongoClient client, String database) {
+  private BsonBulk(Vertx vertx, MongoClient client, String database) {
+    this.vertx = vertx;
     this.client = client;
     this.database = client.getDatabase(database);
   }
@@ -64,7 +66,7 @@ public final class BsonBulk {
         .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(serverSelectionTimeoutMs, TimeUnit.MILLISECONDS))
         .transportSettings(TransportSettings.nettyBuilder().eventLoopGroup(((VertxInternal) vertx).nettyEventLoopGroup()).build())
         .build();
-    return new BsonBulk(MongoClients.create(settings), database);
+    return new BsonBulk(vertx, MongoClients.create(settings), database);
   }
 
   /** One bulk write; completes on the caller's context. Failures are the driver's (MongoBulkWriteException for per-item errors). */
@@ -97,8 +99,12 @@ public final class BsonBulk {
     return written.future();
   }
 
-  public void close() {
-    client.close();
+  /** Closes the driver's connections and monitors, off the event loop (the driver's close is synchronous). */
+  public Future<Void> close() {
+    return vertx.executeBlocking(() -> {
+      client.close();
+      return null;
+    });
   }
 
   /** A document in vertx-mongo-client's JSON conventions as BSON. */

@@ -106,10 +106,7 @@ public final class UpdaterVerticle extends VerticleBase {
   /** Writes what is batched, then stops taking events (the bridge stopped before, draining its replies). */
   @Override
   public Future<?> stop() {
-    return writer.drain().eventually(consumer::unregister).onComplete(done -> {
-      if (bulk != null) {
-        bulk.close();
-      }
-    });
+    return writer.drain().eventually(consumer::unregister)
+        .eventually(() -> bulk == null ? Future.succeededFuture() : bulk.close());
   }
 }

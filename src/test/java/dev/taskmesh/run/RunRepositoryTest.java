@@ -37,7 +37,7 @@ class RunRepositoryTest {
 
   @AfterAll
   static void stop() {
-    bulk.close();
+    bulk.close().await();
     store.close();
     vertx.close().await();
   }

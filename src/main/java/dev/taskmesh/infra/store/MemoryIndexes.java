@@ -87,9 +87,9 @@ final class MemoryIndexes<P> {
 
   /**
    * The documents every indexed field the query pins exactly agrees on, or empty when no indexed
-   * field narrows it below {@code worthBelow} documents (COMPLETED is most runs: a scan is cheaper). The smallest pinned set is walked and each position checked against the other
-   * pinned sets, so {@code {taskId: t, status: "QUEUED"}} costs the few queued runs, not the task's
-   * thousands.
+   * field narrows it below {@code worthBelow} documents (COMPLETED is most runs: a scan is cheaper).
+   * The smallest pinned set is walked and each position checked against the other pinned sets, so
+   * {@code {taskId: t, status: "QUEUED"}} costs the few queued runs, not the task's thousands.
    */
   Optional<Set<P>> candidates(Document query, long worthBelow) {
     if (query == null) {
@@ -115,12 +115,9 @@ final class MemoryIndexes<P> {
     if (smallest.size() >= worthBelow) {
       return Optional.empty(); // a position lookup per document costs more than reading them all in order
     }
-    List<Set<P>> others = pinned.subList(1, pinned.size());
-    Set<P> agreed = new LinkedHashSet<>();
-    for (P position : smallest) {
-      if (others.stream().allMatch(other -> other.contains(position))) {
-        agreed.add(position);
-      }
+    Set<P> agreed = new LinkedHashSet<>(smallest);
+    for (Set<P> other : pinned.subList(1, pinned.size())) {
+      agreed.retainAll(other);
     }
     return Optional.of(agreed);
   }
