@@ -68,7 +68,8 @@ class StoreBackendsTest {
     for (int i = 0; i < 50; i++) {
       client.insert("runs", new JsonObject().put("_id", "r" + i).put("final", i % 2 == 0).put("seq", i).put("outbox", i % 5 == 0)
           .put("taskId", "t" + i % 3)
-          .put("status", i % 4 == 0 ? "QUEUED" : "COMPLETED")).await();
+          .put("status", i % 4 == 0 ? "QUEUED" : "COMPLETED")
+          .put("at", i == 7 ? "not a date" : new JsonObject().put("$date", java.time.Instant.ofEpochSecond(1_800_000_000L + i % 7).toString()))).await();
     }
     // Flags move, documents go: the indexed flags must follow (MemoryIndexes).
     client.updateCollection("runs", new JsonObject().put("_id", "r10"), new JsonObject().put("$set", new JsonObject().put("outbox", false))).await();
@@ -112,12 +113,14 @@ class StoreBackendsTest {
 
   /**
    * Sorted pages come from {@link SortedSelection} (keys read once, a bounded heap for a limit):
-   * every query shape, several orders (descending, two keys, a key some documents lack) and pages
+   * every query shape, several orders (descending, two keys, a key some documents lack, dates with
+   * ties and one string among them, string ids both ways) and pages
    * (all, the first, one in the middle, past the end) answer as the stock backends do.
    */
   private static List<List<JsonObject>> sortedPages(Supplier<MongoBackend> backend) {
     List<JsonObject> orders = List.of(new JsonObject().put("seq", -1), new JsonObject().put("final", 1).put("seq", -1),
-        new JsonObject().put("taskId", -1).put("seq", 1));
+        new JsonObject().put("taskId", -1).put("seq", 1), new JsonObject().put("at", -1).put("_id", -1),
+        new JsonObject().put("at", 1).put("_id", 1));
     List<int[]> pages = List.of(new int[] {0, 0}, new int[] {0, 1}, new int[] {2, 3}, new int[] {5, 100}, new int[] {60, 5});
     try (TestStore store = TestStore.start(vertx, backend.get())) {
       seed(store.client());
@@ -141,7 +144,7 @@ class StoreBackendsTest {
     assertThat(sortedPages(() -> StoreBackends.h2(dir.resolve("fast.mv").toString())))
         .isEqualTo(sortedPages(() -> new H2Backend(dir.resolve("stock.mv").toString())));
     // The query {final: false} (index 9) ordered by seq descending, second page of 3: r45, r43, r41.
-    assertThat(stockMemory.get(9 * 15 + 2)).extracting(d -> d.getString("_id")).containsExactly("r45", "r43", "r41");
+    assertThat(stockMemory.get(9 * 25 + 2)).extracting(d -> d.getString("_id")).containsExactly("r45", "r43", "r41");
   }
 
   /** Multi-document updates of id lists (the outbox markers' shape) go id by id here: same counts, same documents. */
