@@ -79,8 +79,12 @@ class LogContextTest {
     if (traceparent != null) {
       options.putHeader("traceparent", traceparent);
     }
-    return client.request(options).compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp))
-        .timeout(10, TimeUnit.SECONDS).await();
+    // Composed on the event loop: from the test thread, the body handler could be attached after the
+    // response had already ended, and the call then waited forever (seen under load).
+    Promise<io.vertx.core.http.HttpClientResponse> answered = Promise.promise();
+    vertx.runOnContext(v -> client.request(options).compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp))
+        .onComplete(answered));
+    return answered.future().timeout(10, TimeUnit.SECONDS).await();
   }
 
   @Test
