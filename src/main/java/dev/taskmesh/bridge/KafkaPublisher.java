@@ -11,7 +11,7 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
  * (acks=all, idempotent producer). One shared producer per process and name: batching works best
  * when every verticle instance feeds the same one.
  */
-public final class KafkaPublisher {
+public final class KafkaPublisher implements RecordSender {
 
   private final KafkaProducer<String, String> producer;
 
@@ -19,6 +19,7 @@ public final class KafkaPublisher {
     this.producer = KafkaProducer.createShared(vertx, name, KafkaSettings.producer(bootstrapServers, name));
   }
 
+  @Override
   public Future<Void> send(String topic, String key, JsonObject value, String traceparent) {
     return sendRaw(topic, key, value.encode(), traceparent);
   }

@@ -1,6 +1,6 @@
 package dev.taskmesh.updater;
 
-import dev.taskmesh.bridge.KafkaPublisher;
+import dev.taskmesh.bridge.RecordSender;
 import dev.taskmesh.deadletter.DeadLetter;
 import dev.taskmesh.observability.Traceparent;
 import dev.taskmesh.run.Run;
@@ -30,14 +30,14 @@ public final class StuckRunSweeper {
   private static final int BATCH = 200;
 
   private final RunRepository runs;
-  private final KafkaPublisher publisher;
+  private final RecordSender publisher;
   private final String pendingTopic;
   private final String completedTopic;
   private final String deadLetterTopic;
   private final Duration stuckAfter;
   private final int maxRecoveries;
 
-  public StuckRunSweeper(RunRepository runs, KafkaPublisher publisher, String pendingTopic, String completedTopic, String deadLetterTopic,
+  public StuckRunSweeper(RunRepository runs, RecordSender publisher, String pendingTopic, String completedTopic, String deadLetterTopic,
       Duration stuckAfter, int maxRecoveries) {
     this.runs = runs;
     this.publisher = publisher;
@@ -65,20 +65,16 @@ public final class StuckRunSweeper {
     String traceparent = run.traceId() == null ? null : Traceparent.childOf(run.traceId()).header();
     int recoveries = doc.getInteger("recoveries", 0);
     if (recoveries >= maxRecoveries) {
-      String reason = "no progress for " + stuckAfter.toSeconds() + " s after " + recoveries + " re-publication(s) (status " + run.status() + ")";
-      LOG.warn("Run {} is stuck: {}; declaring it DEAD", run.id(), reason);
-      DeadLetter letter = DeadLetter.forRun(run.id(), run.attempt(), run.type(), reason, RunCommand.of(run).toJson().encode(),
-          new DeadLetter.Source(null, null, null));
-      RunEvent dead = RunEvent.of(run.id(), run.attempt(), RunStatus.DEAD, run.startedAt(), null, reason);
-      return publisher.send(deadLetterTopic, run.id(), letter.toJson(), traceparent)
-          .compose(v -> publisher.send(completedTopic, run.id(), dead.toJson(), traceparent))
-          .map(true);
+      return declareDead(run, "no progress for " + stuckAfter.toSeconds() + " s after " + recoveries + " re-publication(s) (status "
+          + run.status() + ")", traceparent);
     }
     RunCommand command = run.status() == RunStatus.FAILED
         ? RunCommand.of(run).nextAttempt(0)
         : RunCommand.of(run);
     if (command.attempt() > run.maxAttempts()) {
-      return Future.succeededFuture(false);
+      // A FAILED last attempt has no next one to re-publish; left alone it would stay FAILED forever.
+      return declareDead(run, "attempt " + run.attempt() + " of " + run.maxAttempts() + " failed and no progress followed for "
+          + stuckAfter.toSeconds() + " s", traceparent);
     }
     return runs.recordRecovery(doc, now).compose(mine -> {
       if (!mine) {
@@ -88,6 +84,17 @@ public final class StuckRunSweeper {
           run.id(), doc.getValue("updatedAt"), run.status(), command.attempt(), recoveries + 1, maxRecoveries);
       return publisher.send(pendingTopic, run.id(), command.toJson(), traceparent).map(true);
     });
+  }
+
+  /** A dead letter, then the DEAD outcome the updater writes (guarded, like every outcome). */
+  private Future<Boolean> declareDead(Run run, String reason, String traceparent) {
+    LOG.warn("Run {} is stuck: {}; declaring it DEAD", run.id(), reason);
+    DeadLetter letter = DeadLetter.forRun(run.id(), run.attempt(), run.type(), reason, RunCommand.of(run).toJson().encode(),
+        new DeadLetter.Source(null, null, null));
+    RunEvent dead = RunEvent.of(run.id(), run.attempt(), RunStatus.DEAD, run.startedAt(), null, reason);
+    return publisher.send(deadLetterTopic, run.id(), letter.toJson(), traceparent)
+        .compose(v -> publisher.send(completedTopic, run.id(), dead.toJson(), traceparent))
+        .map(true);
   }
 
 }
