@@ -259,34 +259,6 @@ public final class RunRepository {
         .map(docs -> docs.stream().map(doc -> doc.getString("_id")).toList());
   }
 
-  /**
-   * Cancels a run that is not terminal yet (guarded: a run that completed meanwhile stays
-   * COMPLETED). Returns the run as stored afterwards; empty when the run does not exist.
-   */
-  public Future<Optional<Run>> cancel(String id, String reason) {
-    return findById(id).compose(found -> {
-      if (found.isEmpty() || found.get().status().terminal()) {
-        return Future.succeededFuture(found);
-      }
-      Run run = found.get();
-      Instant now = Instant.now();
-      JsonObject guard = new JsonObject().put("_id", id).put("final", false).put("attempt", run.attempt());
-      JsonObject update = new JsonObject()
-          .put("$set", new JsonObject()
-              .put("status", RunStatus.CANCELLED.name())
-              .put("seq", RunStatus.CANCELLED.sequence(run.attempt()))
-              .put("final", true)
-              .put("outbox", false)
-              .put("error", reason)
-              .put("finishedAt", MongoDates.toDocument(now))
-              .put("updatedAt", MongoDates.toDocument(now)))
-          .put("$push", new JsonObject().put("transitions", RunChanges.transition(RunStatus.CANCELLED, run.attempt(), now, reason)));
-      return mongo.updateCollection(COLLECTION, guard, update).compose(result -> result.getDocModified() > 0
-          ? findById(id)
-          : cancel(id, reason)); // moved on meanwhile (next attempt or terminal): look again
-    });
-  }
-
   /** Non-terminal, published runs with no change since {@code before}: candidates for the stuck-run rule. */
   public Future<List<JsonObject>> findStuck(Instant before, int limit) {
     JsonObject query = new JsonObject()

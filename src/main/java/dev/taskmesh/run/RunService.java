@@ -221,7 +221,7 @@ public final class RunService {
     RunEvent event = RunEvent.of(run.id(), run.attempt(), RunStatus.CANCELLED, run.startedAt(), null, "cancelled by " + caller.id());
     return runs.apply(event).compose(changed -> {
       if (changed) {
-        notify(CANCEL_ADDRESS, new JsonObject().put("runId", run.id()).put("attempt", run.attempt()));
+        notify(CANCEL_ADDRESS, RunCancellation.message(run.id(), run.attempt()));
         notify(RunEventWriter.STATUS_ADDRESS, event.toJson().put("launchedBy", run.launchedBy()));
         return runs.findById(run.id()).map(Optional::orElseThrow);
       }

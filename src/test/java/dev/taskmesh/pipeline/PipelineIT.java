@@ -278,7 +278,7 @@ class PipelineIT {
     // During: a long sleep, cancelled while it runs.
     Run during = fixture.launch(tag, "sleep", new JsonObject().put("millis", 60_000));
     Awaits.until(() -> "RUNNING".equals(fixture.document(during.id()).getString("status")), WAIT_MS, "run started");
-    RunCancellation.cancel(fixture.vertx(), fixture.runs(), during.id(), "cancelled by test").await();
+    assertThat(fixture.cancel(during.id()).status()).isEqualTo(RunStatus.CANCELLED);
     JsonObject stopped = fixture.awaitFinal(during.id(), 5_000);
     assertThat(stopped.getString("status")).isEqualTo("CANCELLED");
 
@@ -292,7 +292,7 @@ class PipelineIT {
     Run before = Run.queued(java.util.UUID.randomUUID().toString(), tag, "sleep", new JsonObject(), 3, "it", null, Instant.now());
     fixture.runs().insert(before.withoutOutbox()).await();
     fixture.ledger().accepted(tag, before.id());
-    assertThat(fixture.runs().cancel(before.id(), "cancelled before start").await().orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(fixture.cancel(before.id()).status()).isEqualTo(RunStatus.CANCELLED);
     fixture.publisher().send(fixture.config().kafka().topics().pendingTasks(), before.id(), RunCommand.of(before).toJson(), null).await();
     Awaits.caughtUp(fixture.bootstrapServers(), "taskmesh-workers", List.of(fixture.config().kafka().topics().pendingTasks()), WAIT_MS);
     assertThat(fixture.document(before.id()).getString("status")).isEqualTo("CANCELLED");
@@ -301,8 +301,9 @@ class PipelineIT {
     // A cancel of a finished run changes nothing.
     Run finished = fixture.launch(tag, "sleep", new JsonObject());
     fixture.awaitFinal(finished.id(), WAIT_MS);
-    assertThat(RunCancellation.cancel(fixture.vertx(), fixture.runs(), finished.id(), "too late").await().orElseThrow().status())
-        .isEqualTo(RunStatus.COMPLETED);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> fixture.cancel(finished.id()))
+        .hasMessageContaining("already COMPLETED");
+    assertThat(fixture.document(finished.id()).getString("status")).isEqualTo("COMPLETED");
     fixture.ledger().check(fixture.mongo(), tag, Duration.ofSeconds(30));
   }
 

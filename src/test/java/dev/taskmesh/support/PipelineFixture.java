@@ -1,6 +1,8 @@
 package dev.taskmesh.support;
 
 import dev.taskmesh.Application;
+import dev.taskmesh.auth.Caller;
+import dev.taskmesh.auth.Role;
 import dev.taskmesh.bridge.KafkaBridgeVerticle;
 import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.config.AppConfig;
@@ -50,7 +52,7 @@ public final class PipelineFixture implements AutoCloseable {
     this.runs = new RunRepository(mongo());
     this.publisher = new KafkaPublisher(vertx(), "test-publisher", config().kafka().bootstrapServers().orElseThrow());
     this.runService = new RunService(runs, new OutboxRelay(runs, publisher, config().kafka().topics().pendingTasks()),
-        ledger.handlers(), config().pipeline().maxAttempts());
+        ledger.handlers(), config().pipeline().maxAttempts(), vertx().eventBus(), null);
   }
 
   /** Starts with these environment variables over the test defaults (memory store, free ports, fast retries). */
@@ -135,6 +137,11 @@ public final class PipelineFixture implements AutoCloseable {
       runs.add(run);
     }
     return runs;
+  }
+
+  /** Cancels a run through the service, as the gateway's {@code POST /api/runs/{id}/cancel} does for an admin. */
+  public Run cancel(String runId) {
+    return runService.cancel(runId, new Caller("it", "it@taskmesh.test", Role.ADMIN)).await();
   }
 
   public JsonObject document(String runId) {
