@@ -1,13 +1,10 @@
 package dev.taskmesh.config;
 
-import com.mongodb.ConnectionString;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -19,82 +16,80 @@ import java.util.regex.Pattern;
  */
 public final class ConfigParser {
 
-  private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._\\-]+:(\\d{1,5})");
   private static final int MIN_SECRET_BYTES = 32;
   private static final Pattern CLUSTER_MEMBER = Pattern.compile("[A-Za-z0-9._\\-]+(:\\d{1,5})?");
   private static final java.util.List<String> LOCAL_ROLES = java.util.List.of("admin", "registered", "invited");
 
-  private final JsonObject json;
-  private final Set<String> readKeys = new HashSet<>();
+  private final ConfigValues values;
 
   private ConfigParser(JsonObject json) {
-    this.json = json;
+    this.values = new ConfigValues(json);
   }
 
   public static AppConfig parse(JsonObject json) {
     ConfigParser parser = new ConfigParser(json);
     AppConfig config = parser.build();
-    parser.rejectUnknownKeys(json, "");
+    parser.values.rejectUnknownKeys();
     return config;
   }
 
   private AppConfig build() {
     Set<Role> roles = roles();
     AppConfig.Kafka kafka = new AppConfig.Kafka(
-        optionalText("kafka.bootstrapServers").map(v -> bootstrapServers("kafka.bootstrapServers", v)),
-        text("kafka.embeddedHost"),
-        port("kafka.embeddedPort"),
-        integer("kafka.partitions", 1, 1000),
-        integer("kafka.connectTimeoutMs", 100, 600_000),
+        values.optionalText("kafka.bootstrapServers").map(v -> ConfigValues.bootstrapServers("kafka.bootstrapServers", v)),
+        values.text("kafka.embeddedHost"),
+        values.port("kafka.embeddedPort"),
+        values.integer("kafka.partitions", 1, 1000),
+        values.integer("kafka.connectTimeoutMs", 100, 600_000),
         new AppConfig.Topics(
-            topic("kafka.topics.pendingTasks"),
-            topic("kafka.topics.taskEvents"),
-            topic("kafka.topics.taskCompleted"),
-            topic("kafka.topics.deadLetters")));
+            values.topic("kafka.topics.pendingTasks"),
+            values.topic("kafka.topics.taskEvents"),
+            values.topic("kafka.topics.taskCompleted"),
+            values.topic("kafka.topics.deadLetters")));
     AppConfig.Mongo mongo = new AppConfig.Mongo(
-        optionalText("mongo.uri").map(v -> mongoUri("mongo.uri", v)),
-        text("mongo.database"),
-        text("mongo.embeddedHost"),
-        port("mongo.embeddedPort"),
-        backend("mongo.embeddedBackend"),
-        integer("mongo.connectTimeoutMs", 100, 600_000));
+        values.optionalText("mongo.uri").map(v -> ConfigValues.mongoUri("mongo.uri", v)),
+        values.text("mongo.database"),
+        values.text("mongo.embeddedHost"),
+        values.port("mongo.embeddedPort"),
+        values.enumValue("mongo.embeddedBackend", AppConfig.StoreBackend.class, "h2 or memory"),
+        values.integer("mongo.connectTimeoutMs", 100, 600_000));
     return new AppConfig(
         roles,
-        Path.of(text("dataDir")),
-        new AppConfig.Http(text("http.host"), port("http.port"), integer("http.instances", 1, 64)),
-        new AppConfig.Worker(integer("worker.instances", 1, 64), integer("worker.concurrency", 1, 10_000), integer("worker.cpuThreads", 1, 64)),
-        new AppConfig.Updater(integer("updater.instances", 1, 64), integer("updater.batchSize", 1, 10_000),
-            integer("updater.batchDelayMs", 0, 10_000)),
+        Path.of(values.text("dataDir")),
+        new AppConfig.Http(values.text("http.host"), values.port("http.port"), values.integer("http.instances", 1, 64)),
+        new AppConfig.Worker(values.integer("worker.instances", 1, 64), values.integer("worker.concurrency", 1, 10_000), values.integer("worker.cpuThreads", 1, 64)),
+        new AppConfig.Updater(values.integer("updater.instances", 1, 64), values.integer("updater.batchSize", 1, 10_000),
+            values.integer("updater.batchDelayMs", 0, 10_000)),
         kafka,
         mongo,
         elasticsearch(),
         auth(),
         pipeline(),
         new AppConfig.Tasks(new AppConfig.SearchPrice(
-            httpUrl("tasks.searchPrice.baseUrl", text("tasks.searchPrice.baseUrl")),
-            integer("tasks.searchPrice.timeoutMs", 10, 600_000),
-            integer("tasks.searchPrice.retries", 0, 10),
-            integer("tasks.searchPrice.breakerMaxFailures", 1, 10_000),
-            integer("tasks.searchPrice.breakerResetMs", 100, 3_600_000))),
-        new AppConfig.Metrics(optionalText("metrics.port").map(v -> port("metrics.port")), integer("metrics.kafkaLagIntervalMs", 100, 3_600_000)),
+            ConfigValues.httpUrl("tasks.searchPrice.baseUrl", values.text("tasks.searchPrice.baseUrl")),
+            values.integer("tasks.searchPrice.timeoutMs", 10, 600_000),
+            values.integer("tasks.searchPrice.retries", 0, 10),
+            values.integer("tasks.searchPrice.breakerMaxFailures", 1, 10_000),
+            values.integer("tasks.searchPrice.breakerResetMs", 100, 3_600_000))),
+        new AppConfig.Metrics(values.optionalText("metrics.port").map(v -> values.port("metrics.port")), values.integer("metrics.kafkaLagIntervalMs", 100, 3_600_000)),
         new AppConfig.Api(
-            integer("api.bodyLimitBytes", 1024, 16 * 1024 * 1024),
-            integer("api.rateLimitPerMinute", 0, 10_000_000),
-            list("api.corsOrigins"),
-            integer("api.maxStreamsPerCaller", 1, 1000)),
+            values.integer("api.bodyLimitBytes", 1024, 16 * 1024 * 1024),
+            values.integer("api.rateLimitPerMinute", 0, 10_000_000),
+            values.list("api.corsOrigins"),
+            values.integer("api.maxStreamsPerCaller", 1, 1000)),
         cluster());
   }
 
   private AppConfig.Cluster cluster() {
-    boolean enabled = bool("cluster.enabled");
-    String discoveryText = text("cluster.discovery");
+    boolean enabled = values.bool("cluster.enabled");
+    String discoveryText = values.text("cluster.discovery");
     AppConfig.Discovery discovery;
     try {
       discovery = AppConfig.Discovery.valueOf(discoveryText.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("cluster.discovery", discoveryText, "expected tcp or kubernetes");
     }
-    Object rawMembers = value("cluster.members");
+    Object rawMembers = values.value("cluster.members");
     JsonArray items = rawMembers instanceof JsonArray array ? array
         : rawMembers instanceof String text ? EnvironmentMapping.splitList(text)
         : rawMembers == null ? new JsonArray()
@@ -110,38 +105,38 @@ public final class ConfigParser {
       }
       members.add(member);
     }
-    Optional<String> serviceDns = optionalText("cluster.kubernetesServiceDns");
+    Optional<String> serviceDns = values.optionalText("cluster.kubernetesServiceDns");
     if (enabled && discovery == AppConfig.Discovery.TCP && members.isEmpty()) {
       throw new ConfigException("cluster.members", "", "at least one member address is needed for tcp discovery");
     }
     if (enabled && discovery == AppConfig.Discovery.KUBERNETES && serviceDns.isEmpty()) {
       throw new ConfigException("cluster.kubernetesServiceDns", "", "the headless service's DNS name is needed for kubernetes discovery");
     }
-    return new AppConfig.Cluster(enabled, discovery, optionalText("cluster.host"), integer("cluster.port", 1, 65_535),
-        java.util.List.copyOf(members), serviceDns, integer("cluster.minMembers", 0, 1000),
-        integer("cluster.joinTimeoutMs", 1_000, 600_000));
+    return new AppConfig.Cluster(enabled, discovery, values.optionalText("cluster.host"), values.integer("cluster.port", 1, 65_535),
+        java.util.List.copyOf(members), serviceDns, values.integer("cluster.minMembers", 0, 1000),
+        values.integer("cluster.joinTimeoutMs", 1_000, 600_000));
   }
 
   private AppConfig.Pipeline pipeline() {
-    int retryBase = integer("pipeline.retryBaseMs", 1, 3_600_000);
-    int retryMax = integer("pipeline.retryMaxMs", 1, 3_600_000);
+    int retryBase = values.integer("pipeline.retryBaseMs", 1, 3_600_000);
+    int retryMax = values.integer("pipeline.retryMaxMs", 1, 3_600_000);
     if (retryMax < retryBase) {
       throw new ConfigException("pipeline.retryMaxMs", retryMax, "must not be below pipeline.retryBaseMs (" + retryBase + ")");
     }
     return new AppConfig.Pipeline(
-        integer("pipeline.maxAttempts", 1, 100),
-        integer("pipeline.outboxSweepMs", 10, 3_600_000),
+        values.integer("pipeline.maxAttempts", 1, 100),
+        values.integer("pipeline.outboxSweepMs", 10, 3_600_000),
         retryBase,
         retryMax,
-        integer("pipeline.stuckAfterMs", 1_000, 86_400_000),
-        integer("pipeline.stuckSweepMs", 100, 3_600_000),
-        integer("pipeline.maxRecoveries", 0, 100),
-        integer("pipeline.shutdownGraceMs", 0, 60_000),
-        integer("pipeline.runningEventDelayMs", 0, 60_000));
+        values.integer("pipeline.stuckAfterMs", 1_000, 86_400_000),
+        values.integer("pipeline.stuckSweepMs", 100, 3_600_000),
+        values.integer("pipeline.maxRecoveries", 0, 100),
+        values.integer("pipeline.shutdownGraceMs", 0, 60_000),
+        values.integer("pipeline.runningEventDelayMs", 0, 60_000));
   }
 
   private Set<Role> roles() {
-    Object raw = value("roles");
+    Object raw = values.value("roles");
     JsonArray items = raw instanceof JsonArray array ? array
         : raw instanceof String text ? EnvironmentMapping.splitList(text)
         : null;
@@ -162,216 +157,74 @@ public final class ConfigParser {
   }
 
   private AppConfig.Elasticsearch elasticsearch() {
-    String prefix = text("elasticsearch.indexPrefix");
+    String prefix = values.text("elasticsearch.indexPrefix");
     if (!prefix.matches("[a-z0-9][a-z0-9._\\-]{0,100}")) {
       throw new ConfigException("elasticsearch.indexPrefix", prefix, "an index name prefix: lower-case letters, digits, '.', '_', '-'");
     }
-    Optional<String> username = optionalText("elasticsearch.username");
-    Optional<String> password = optionalText("elasticsearch.password");
-    Optional<String> apiKey = optionalText("elasticsearch.apiKey");
+    Optional<String> username = values.optionalText("elasticsearch.username");
+    Optional<String> password = values.optionalText("elasticsearch.password");
+    Optional<String> apiKey = values.optionalText("elasticsearch.apiKey");
     if (apiKey.isPresent() && username.isPresent()) {
       throw new ConfigException("elasticsearch.apiKey", "***", "set either an API key or a username and password, not both");
     }
     if (password.isPresent() && username.isEmpty()) {
       throw new ConfigException("elasticsearch.username", "", "a password is set, so a username is required");
     }
-    int queueCapacity = integer("elasticsearch.queueCapacity", 1, 10_000_000);
-    int batchSize = integer("elasticsearch.batchSize", 1, 100_000);
+    int queueCapacity = values.integer("elasticsearch.queueCapacity", 1, 10_000_000);
+    int batchSize = values.integer("elasticsearch.batchSize", 1, 100_000);
     return new AppConfig.Elasticsearch(
-        optionalText("elasticsearch.url").map(v -> httpUrl("elasticsearch.url", v)),
+        values.optionalText("elasticsearch.url").map(v -> ConfigValues.httpUrl("elasticsearch.url", v)),
         username, password, apiKey, prefix, queueCapacity, batchSize,
-        integer("elasticsearch.flushIntervalMs", 10, 600_000),
-        integer("elasticsearch.shutdownTimeoutMs", 0, 600_000),
-        bool("elasticsearch.requiredForReadiness"));
-  }
-
-  private boolean bool(String key) {
-    Object raw = value(key);
-    if (raw instanceof Boolean b) {
-      return b;
-    }
-    String text = String.valueOf(raw).trim().toLowerCase(Locale.ROOT);
-    return switch (text) {
-      case "true", "yes", "1" -> true;
-      case "false", "no", "0" -> false;
-      default -> throw new ConfigException(key, raw, "expected true or false");
-    };
+        values.integer("elasticsearch.flushIntervalMs", 10, 600_000),
+        values.integer("elasticsearch.shutdownTimeoutMs", 0, 600_000),
+        values.bool("elasticsearch.requiredForReadiness"));
   }
 
   private AppConfig.Auth auth() {
-    String email = text("auth.adminEmail");
+    String email = values.text("auth.adminEmail");
     if (!email.matches("[^@\\s]+@[^@\\s]+")) {
       throw new ConfigException("auth.adminEmail", email, "not an email address");
     }
-    Optional<String> password = optionalText("auth.adminPassword");
+    Optional<String> password = values.optionalText("auth.adminPassword");
     password.filter(p -> p.length() < 8).ifPresent(p -> {
       throw new ConfigException("auth.adminPassword", "***", "must be at least 8 characters");
     });
-    Optional<String> secret = optionalText("auth.jwtSecret");
+    Optional<String> secret = values.optionalText("auth.jwtSecret");
     secret.filter(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES).ifPresent(s -> {
       throw new ConfigException("auth.jwtSecret", "***", "must be at least " + MIN_SECRET_BYTES + " bytes (256 bits)");
     });
-    AppConfig.JwtAlgorithm algorithm = jwtAlgorithm("auth.jwtAlgorithm");
-    Optional<String> privateKey = optionalText("auth.jwtPrivateKey");
-    Optional<String> publicKey = optionalText("auth.jwtPublicKey");
+    AppConfig.JwtAlgorithm algorithm = values.enumValue("auth.jwtAlgorithm", AppConfig.JwtAlgorithm.class, "HS256, RS256 or ES256");
+    Optional<String> privateKey = values.optionalText("auth.jwtPrivateKey");
+    Optional<String> publicKey = values.optionalText("auth.jwtPublicKey");
     if (algorithm != AppConfig.JwtAlgorithm.HS256 && publicKey.isEmpty()) {
       throw new ConfigException("auth.jwtPublicKey", "", algorithm + " needs a public key (PEM text or file)");
     }
-    return new AppConfig.Auth(email, text("auth.adminName"), password, secret, algorithm, privateKey, publicKey,
-        text("auth.jwtIssuer"), text("auth.jwtAudience"), integer("auth.tokenTtlMinutes", 1, 7 * 24 * 60),
-        integer("auth.clockSkewSeconds", 0, 300), integer("auth.loginAttemptsPerMinute", 1, 10_000),
-        integer("auth.loginAttemptsPerAddressPerMinute", 1, 100_000), oidc());
+    return new AppConfig.Auth(email, values.text("auth.adminName"), password, secret, algorithm, privateKey, publicKey,
+        values.text("auth.jwtIssuer"), values.text("auth.jwtAudience"), values.integer("auth.tokenTtlMinutes", 1, 7 * 24 * 60),
+        values.integer("auth.clockSkewSeconds", 0, 300), values.integer("auth.loginAttemptsPerMinute", 1, 10_000),
+        values.integer("auth.loginAttemptsPerAddressPerMinute", 1, 100_000), oidc());
   }
 
   private AppConfig.Oidc oidc() {
-    Optional<String> issuer = optionalText("auth.oidc.issuer");
-    Optional<URI> jwks = optionalText("auth.oidc.jwksUrl").map(v -> httpUrl("auth.oidc.jwksUrl", v));
+    Optional<String> issuer = values.optionalText("auth.oidc.issuer");
+    Optional<URI> jwks = values.optionalText("auth.oidc.jwksUrl").map(v -> ConfigValues.httpUrl("auth.oidc.jwksUrl", v));
     if (issuer.isPresent() && jwks.isEmpty()) {
-      jwks = Optional.of(httpUrl("auth.oidc.issuer", issuer.get().replaceAll("/+$", "") + "/.well-known/jwks.json"));
+      jwks = Optional.of(ConfigValues.httpUrl("auth.oidc.issuer", issuer.get().replaceAll("/+$", "") + "/.well-known/jwks.json"));
     }
     java.util.Map<String, String> mapping = new java.util.LinkedHashMap<>();
-    for (String pair : list("auth.oidc.roleMapping")) {
+    for (String pair : values.list("auth.oidc.roleMapping")) {
       String[] kv = pair.split("=", 2);
       if (kv.length != 2 || kv[0].isBlank() || !LOCAL_ROLES.contains(kv[1].trim())) {
         throw new ConfigException("auth.oidc.roleMapping", pair, "expected external=local pairs, local one of " + LOCAL_ROLES);
       }
       mapping.put(kv[0].trim(), kv[1].trim());
     }
-    String defaultRole = text("auth.oidc.defaultRole");
+    String defaultRole = values.text("auth.oidc.defaultRole");
     if (!LOCAL_ROLES.contains(defaultRole)) {
       throw new ConfigException("auth.oidc.defaultRole", defaultRole, "expected one of " + LOCAL_ROLES);
     }
-    return new AppConfig.Oidc(issuer, jwks, optionalText("auth.oidc.audience").orElse(""), text("auth.oidc.roleClaim"),
-        java.util.Map.copyOf(mapping), defaultRole, integer("auth.oidc.jwksRefreshSeconds", 10, 86_400));
+    return new AppConfig.Oidc(issuer, jwks, values.optionalText("auth.oidc.audience").orElse(""), values.text("auth.oidc.roleClaim"),
+        java.util.Map.copyOf(mapping), defaultRole, values.integer("auth.oidc.jwksRefreshSeconds", 10, 86_400));
   }
 
-  private AppConfig.JwtAlgorithm jwtAlgorithm(String key) {
-    String raw = text(key);
-    try {
-      return AppConfig.JwtAlgorithm.valueOf(raw.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(key, raw, "expected HS256, RS256 or ES256");
-    }
-  }
-
-  private java.util.List<String> list(String key) {
-    Object raw = value(key);
-    java.util.List<String> items = new java.util.ArrayList<>();
-    if (raw instanceof JsonArray array) {
-      array.forEach(item -> items.add(String.valueOf(item).trim()));
-    } else if (raw != null) {
-      EnvironmentMapping.splitList(String.valueOf(raw)).forEach(item -> items.add(String.valueOf(item)));
-    }
-    items.removeIf(String::isBlank);
-    return java.util.List.copyOf(items);
-  }
-
-  private Object value(String dottedKey) {
-    readKeys.add(dottedKey);
-    Object node = json;
-    for (String part : dottedKey.split("\\.")) {
-      if (!(node instanceof JsonObject object)) {
-        return null;
-      }
-      node = object.getValue(part);
-    }
-    return node;
-  }
-
-  private String text(String key) {
-    Object raw = value(key);
-    if (raw == null || raw instanceof JsonObject || raw instanceof JsonArray || String.valueOf(raw).isBlank()) {
-      throw new ConfigException(key, raw, "a non-empty value is required");
-    }
-    return String.valueOf(raw).trim();
-  }
-
-  private Optional<String> optionalText(String key) {
-    Object raw = value(key);
-    return raw == null || String.valueOf(raw).isBlank() ? Optional.empty() : Optional.of(String.valueOf(raw).trim());
-  }
-
-  private int integer(String key, int min, int max) {
-    Object raw = value(key);
-    long parsed;
-    try {
-      parsed = raw instanceof Number number ? number.longValue() : Long.parseLong(String.valueOf(raw).trim());
-      if (raw instanceof Number number && number.doubleValue() != parsed) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key, raw, "expected a whole number");
-    }
-    if (parsed < min || parsed > max) {
-      throw new ConfigException(key, raw, "must be between " + min + " and " + max);
-    }
-    return (int) parsed;
-  }
-
-  private int port(String key) {
-    return integer(key, 0, 65_535);
-  }
-
-  private String topic(String key) {
-    String name = text(key);
-    if (!name.matches("[A-Za-z0-9._\\-]{1,249}")) {
-      throw new ConfigException(key, name, "not a valid Kafka topic name (letters, digits, '.', '_', '-')");
-    }
-    return name;
-  }
-
-  private AppConfig.StoreBackend backend(String key) {
-    String raw = text(key);
-    try {
-      return AppConfig.StoreBackend.valueOf(raw.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(key, raw, "expected h2 or memory");
-    }
-  }
-
-  static String bootstrapServers(String key, String value) {
-    for (String address : value.split(",")) {
-      var matcher = HOST_PORT.matcher(address.trim());
-      if (!matcher.matches() || Integer.parseInt(matcher.group(1)) == 0 || Integer.parseInt(matcher.group(1)) > 65_535) {
-        throw new ConfigException(key, value, "expected host:port[,host:port...]");
-      }
-    }
-    return value;
-  }
-
-  static String mongoUri(String key, String value) {
-    try {
-      new ConnectionString(value);
-      return value;
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(key, value, "not a MongoDB connection string (mongodb://host:port/...)");
-    }
-  }
-
-  static URI httpUrl(String key, String value) {
-    try {
-      URI uri = new URI(value);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new URISyntaxException(value, "not http(s)");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw new ConfigException(key, value, "expected an http:// or https:// URL with a host");
-    }
-  }
-
-  private void rejectUnknownKeys(JsonObject node, String prefix) {
-    for (String name : node.fieldNames()) {
-      String key = prefix + name;
-      Object child = node.getValue(name);
-      if (readKeys.contains(key)) {
-        continue;
-      }
-      if (child instanceof JsonObject object && readKeys.stream().anyMatch(k -> k.startsWith(key + "."))) {
-        rejectUnknownKeys(object, key + ".");
-      } else {
-        throw new ConfigException(key, child, "unknown key; see docs/configuration.md");
-      }
-    }
-  }
 }

@@ -126,6 +126,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void choicesAcceptAnyCaseAndNameTheAlternatives() {
+    assertThat(load(Map.of("MONGO_EMBEDDED_BACKEND", "Memory")).mongo().embeddedBackend()).isEqualTo(AppConfig.StoreBackend.MEMORY);
+    assertThatThrownBy(() -> load(Map.of("MONGO_EMBEDDED_BACKEND", "rocksdb")))
+        .hasMessageContaining("mongo.embeddedBackend (MONGO_EMBEDDED_BACKEND) = 'rocksdb'")
+        .hasMessageContaining("expected h2 or memory");
+    assertThatThrownBy(() -> load(Map.of("JWT_ALGORITHM", "none")))
+        .hasMessageContaining("auth.jwtAlgorithm (JWT_ALGORITHM) = 'none'")
+        .hasMessageContaining("expected HS256, RS256 or ES256");
+  }
+
+  @Test
   void weakSecretsAreRejectedWithoutEchoingThem() {
     assertThatThrownBy(() -> load(Map.of("JWT_SECRET", "short-secret")))
         .hasMessageContaining("auth.jwtSecret (JWT_SECRET)")
