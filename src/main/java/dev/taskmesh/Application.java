@@ -4,6 +4,7 @@ import dev.taskmesh.api.ApiVerticle;
 import dev.taskmesh.api.Gateway;
 import dev.taskmesh.auth.AdminBootstrap;
 import dev.taskmesh.auth.PasswordHasher;
+import dev.taskmesh.auth.RevocationSyncVerticle;
 import dev.taskmesh.bridge.BridgeSpec;
 import dev.taskmesh.bridge.KafkaBridgeVerticle;
 import dev.taskmesh.config.AppConfig;
@@ -146,6 +147,7 @@ public final class Application {
     deploy(() -> new ObservabilityVerticle(config, types, groups), 1);
     if (config.runs(Role.API)) {
       deploy(() -> new OutboxRelayVerticle(config), 1);
+      deploy(() -> new RevocationSyncVerticle(config, gateway.tokens()), 1); // before the gateway serves a token
       deploy(() -> new ApiVerticle(config, handlers, gateway), config.http().instances());
     }
   }

@@ -2,6 +2,7 @@ package dev.taskmesh.api;
 
 import dev.taskmesh.auth.AccountRepository;
 import dev.taskmesh.auth.AccountService;
+import dev.taskmesh.auth.TokenRevocations;
 import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.deadletter.DeadLetterRepository;
@@ -70,7 +71,9 @@ public final class ApiVerticle extends VerticleBase {
     RunService runService = new RunService(runs, relay,
         handlers, config.pipeline().maxAttempts(), vertx.eventBus(), new IdempotencyKeys(mongo));
     TaskService taskService = new TaskService(new TaskRepository(mongo), handlers);
-    AccountService accounts = new AccountService(vertx, new AccountRepository(mongo), gateway.hasher(), gateway.tokens(), gateway.dummyHash());
+    TokenRevocations revocations = new TokenRevocations(mongo, gateway.tokens(), TokenRevocations.relevantFor(config.auth()));
+    AccountService accounts = new AccountService(vertx, new AccountRepository(mongo), gateway.hasher(), gateway.tokens(), revocations,
+        gateway.dummyHash());
     streams = new EventStreams(vertx, runService, runs, config.api().maxStreamsPerCaller());
 
     Map<String, Handler<RoutingContext>> operations = new LinkedHashMap<>();

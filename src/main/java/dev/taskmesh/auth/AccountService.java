@@ -36,13 +36,16 @@ public final class AccountService {
   private final AccountRepository accounts;
   private final PasswordHasher hasher;
   private final TokenService tokens;
+  private final TokenRevocations revocations;
   private final String dummyHash;
 
-  public AccountService(Vertx vertx, AccountRepository accounts, PasswordHasher hasher, TokenService tokens, String dummyHash) {
+  public AccountService(Vertx vertx, AccountRepository accounts, PasswordHasher hasher, TokenService tokens, TokenRevocations revocations,
+      String dummyHash) {
     this.vertx = vertx;
     this.accounts = accounts;
     this.hasher = hasher;
     this.tokens = tokens;
+    this.revocations = revocations;
     this.dummyHash = dummyHash;
   }
 
@@ -89,7 +92,8 @@ public final class AccountService {
 
   /**
    * Changes name, password and (admins only, checked by the caller) role. A password change by the
-   * account's owner needs the current password. Tokens issued before a role or password change stop working.
+   * account's owner needs the current password. Tokens issued before a role or password change stop
+   * working, in every gateway process ({@link TokenRevocations}).
    */
   public Future<Optional<Account>> update(Account current, String name, String newPassword, String currentPassword, Role role) {
     Future<Void> check = Future.succeededFuture();
@@ -112,20 +116,16 @@ public final class AccountService {
             set.put("role", role.label());
           }
           Instant now = Instant.now();
-          return accounts.update(current.id(), set, now).onSuccess(updated -> {
-            if (hash != null || (role != null && role != current.role())) {
-              tokens.revoke(current.id(), now.toEpochMilli());
-            }
-          });
+          // The revocation is stored first: if the update then fails, the user only logs in again.
+          Future<Void> revoked = hash != null || (role != null && role != current.role())
+              ? revocations.revoke(current.id(), now.toEpochMilli())
+              : Future.succeededFuture();
+          return revoked.compose(v -> accounts.update(current.id(), set, now));
         });
   }
 
   public Future<Boolean> delete(String id) {
-    return accounts.delete(id).onSuccess(deleted -> {
-      if (deleted) {
-        tokens.revoke(id, Instant.now().toEpochMilli() + 1);
-      }
-    });
+    return revocations.revoke(id, Instant.now().toEpochMilli() + 1).compose(v -> accounts.delete(id));
   }
 
   static String normalize(String email) {

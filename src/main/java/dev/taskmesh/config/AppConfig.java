@@ -119,11 +119,13 @@ public record AppConfig(
       int clockSkewSeconds,
       int loginAttemptsPerMinute,
       int loginAttemptsPerAddressPerMinute,
+      int revocationSyncMs,
       Oidc oidc) {
 
     public Auth withJwtSecret(String secret) {
       return new Auth(adminEmail, adminName, adminPassword, Optional.of(secret), jwtAlgorithm, jwtPrivateKey, jwtPublicKey,
-          jwtIssuer, jwtAudience, tokenTtlMinutes, clockSkewSeconds, loginAttemptsPerMinute, loginAttemptsPerAddressPerMinute, oidc);
+          jwtIssuer, jwtAudience, tokenTtlMinutes, clockSkewSeconds, loginAttemptsPerMinute, loginAttemptsPerAddressPerMinute,
+          revocationSyncMs, oidc);
     }
   }
 

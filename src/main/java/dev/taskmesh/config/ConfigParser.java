@@ -202,7 +202,7 @@ public final class ConfigParser {
     return new AppConfig.Auth(email, values.text("auth.adminName"), password, secret, algorithm, privateKey, publicKey,
         values.text("auth.jwtIssuer"), values.text("auth.jwtAudience"), values.integer("auth.tokenTtlMinutes", 1, 7 * 24 * 60),
         values.integer("auth.clockSkewSeconds", 0, 300), values.integer("auth.loginAttemptsPerMinute", 1, 10_000),
-        values.integer("auth.loginAttemptsPerAddressPerMinute", 1, 100_000), oidc());
+        values.integer("auth.loginAttemptsPerAddressPerMinute", 1, 100_000), values.integer("auth.revocationSyncMs", 100, 60_000), oidc());
   }
 
   private AppConfig.Oidc oidc() {

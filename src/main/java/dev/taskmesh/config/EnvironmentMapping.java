@@ -57,6 +57,7 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("TOKEN_TTL_MINUTES", "auth.tokenTtlMinutes");
     KEY_BY_VARIABLE.put("LOGIN_ATTEMPTS_PER_MINUTE", "auth.loginAttemptsPerMinute");
     KEY_BY_VARIABLE.put("LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", "auth.loginAttemptsPerAddressPerMinute");
+    KEY_BY_VARIABLE.put("REVOCATION_SYNC_MS", "auth.revocationSyncMs");
     KEY_BY_VARIABLE.put("OIDC_ISSUER", "auth.oidc.issuer");
     KEY_BY_VARIABLE.put("OIDC_JWKS_URL", "auth.oidc.jwksUrl");
     KEY_BY_VARIABLE.put("OIDC_AUDIENCE", "auth.oidc.audience");

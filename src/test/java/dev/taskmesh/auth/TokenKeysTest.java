@@ -19,7 +19,7 @@ class TokenKeysTest {
 
   static AppConfig.Auth auth(Optional<String> secret) {
     return new AppConfig.Auth("a@b.c", "A", Optional.empty(), secret, AppConfig.JwtAlgorithm.HS256, Optional.empty(), Optional.empty(),
-        "taskmesh", "taskmesh-api", 60, 30, 5, 20, new AppConfig.Oidc(Optional.empty(), Optional.empty(), "", "roles", Map.of(), "invited", 300));
+        "taskmesh", "taskmesh-api", 60, 30, 5, 20, 1000, new AppConfig.Oidc(Optional.empty(), Optional.empty(), "", "roles", Map.of(), "invited", 300));
   }
 
   @Test

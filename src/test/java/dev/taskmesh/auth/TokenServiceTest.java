@@ -24,7 +24,7 @@ class TokenServiceTest {
 
   static AppConfig.Auth auth() {
     return new AppConfig.Auth("a@b.c", "A", Optional.empty(), Optional.of(SECRET), AppConfig.JwtAlgorithm.HS256, Optional.empty(),
-        Optional.empty(), "taskmesh", "taskmesh-api", 60, 30, 5, 20,
+        Optional.empty(), "taskmesh", "taskmesh-api", 60, 30, 5, 20, 1000,
         new AppConfig.Oidc(Optional.empty(), Optional.empty(), "", "roles", Map.of(), "invited", 300));
   }
 
