@@ -2,6 +2,7 @@ package dev.taskmesh.auth;
 
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.infra.Mongo;
+import dev.taskmesh.infra.PeriodicTask;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
@@ -20,8 +21,7 @@ public final class RevocationSyncVerticle extends VerticleBase {
   private final AppConfig config;
   private final TokenService tokens;
   private TokenRevocations revocations;
-  private long timer;
-  private boolean pulling;
+  private PeriodicTask pulls;
 
   public RevocationSyncVerticle(AppConfig config, TokenService tokens) {
     this.config = config;
@@ -35,23 +35,16 @@ public final class RevocationSyncVerticle extends VerticleBase {
       if (n > 0) {
         LOG.info("Loaded {} token revocation(s)", n);
       }
-      timer = vertx.setPeriodic(config.auth().revocationSyncMs(), id -> pull());
+      long every = config.auth().revocationSyncMs();
+      pulls = PeriodicTask.start(vertx, every, every, "Token revocation sync", revocations::pull);
     });
-  }
-
-  private void pull() {
-    if (pulling) {
-      return;
-    }
-    pulling = true;
-    revocations.pull()
-        .onFailure(e -> LOG.warn("Token revocation sync failed, will retry: {}", e.getMessage()))
-        .onComplete(done -> pulling = false);
   }
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(timer);
+    if (pulls != null) {
+      pulls.cancel();
+    }
     return Future.succeededFuture();
   }
 }

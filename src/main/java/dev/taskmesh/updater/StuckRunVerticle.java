@@ -3,6 +3,7 @@ package dev.taskmesh.updater;
 import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.infra.Mongo;
+import dev.taskmesh.infra.PeriodicTask;
 import dev.taskmesh.run.RunRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,8 +19,7 @@ public final class StuckRunVerticle extends VerticleBase {
   private final AppConfig config;
   private KafkaPublisher publisher;
   private StuckRunSweeper sweeper;
-  private long timer;
-  private boolean sweeping;
+  private PeriodicTask sweeps;
 
   public StuckRunVerticle(AppConfig config) {
     this.config = config;
@@ -31,28 +31,18 @@ public final class StuckRunVerticle extends VerticleBase {
     publisher = new KafkaPublisher(vertx, "taskmesh-stuck-runs", config.kafka().bootstrapServers().orElseThrow());
     sweeper = new StuckRunSweeper(new RunRepository(Mongo.client(vertx, config)), publisher, topics.pendingTasks(), topics.taskCompleted(),
         topics.deadLetters(), Duration.ofMillis(config.pipeline().stuckAfterMs()), config.pipeline().maxRecoveries());
-    timer = vertx.setPeriodic(config.pipeline().stuckSweepMs(), id -> sweep());
+    long every = config.pipeline().stuckSweepMs();
+    sweeps = PeriodicTask.start(vertx, every, every, "Stuck-run sweep", () -> sweeper.sweep().onSuccess(n -> {
+      if (n > 0) {
+        LOG.info("Stuck-run sweep acted on {} run(s)", n);
+      }
+    }));
     return Future.succeededFuture();
-  }
-
-  private void sweep() {
-    if (sweeping) {
-      return;
-    }
-    sweeping = true;
-    sweeper.sweep()
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("Stuck-run sweep acted on {} run(s)", n);
-          }
-        })
-        .onFailure(e -> LOG.warn("Stuck-run sweep failed, will retry: {}", e.getMessage()))
-        .onComplete(done -> sweeping = false);
   }
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(timer);
+    sweeps.cancel();
     return publisher.close();
   }
 }
