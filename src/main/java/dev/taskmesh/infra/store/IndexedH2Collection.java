@@ -3,15 +3,22 @@ package dev.taskmesh.infra.store;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.ArrayFilters;
+import de.bwaldvogel.mongo.backend.Assert;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DocumentWithPosition;
 import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -27,10 +34,15 @@ final class IndexedH2Collection extends H2Collection {
 
   private final MemoryIndexes<Object> indexes;
   private final MVStore store;
+  // The same map H2Collection holds; its values are packed (PackedDocument), so every method of
+  // H2Collection that reads or writes them is overridden below and the stock code never sees one.
+  private final MVMap<Object, Object> data;
 
-  IndexedH2Collection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  IndexedH2Collection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Object> data,
       MVMap<String, Object> meta, CursorRegistry cursors, MemoryIndexes.Spec indexed) {
-    super(database, name, options, data, meta, cursors);
+    super(database, name, options, (MVMap) data, meta, cursors);
+    this.data = data;
     indexes = new MemoryIndexes<>(indexed);
     store = data.getStore();
     streamAllDocumentsWithPosition().forEach(stored -> indexes.stored(stored.getPosition(), null, stored.getDocument()));
@@ -38,22 +50,47 @@ final class IndexedH2Collection extends H2Collection {
 
   @Override
   protected Object addDocumentInternal(Document document) {
-    Object position = super.addDocumentInternal(document);
+    Object position = getIdField() != null ? Utils.getSubdocumentValue(document, getIdField()) : UUID.randomUUID();
+    Object previous = data.put(Missing.ofNullable(position), PackedDocument.pack(document));
+    Assert.isNull(previous, () -> "Document with key '" + position + "' already existed in " + this + ": " + PackedDocument.unpack(previous));
     indexes.stored(position, null, document);
     return position;
   }
 
   @Override
+  protected Document getDocument(Object position) {
+    Object stored = data.get(position);
+    return stored == null ? null : PackedDocument.unpack(stored);
+  }
+
+  @Override
   protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
-    super.handleUpdate(position, oldDocument, newDocument);
+    data.put(Missing.ofNullable(position), PackedDocument.pack(newDocument));
     indexes.stored(position, oldDocument, newDocument);
   }
 
   @Override
   protected void removeDocument(Object position) {
-    Document removed = getDocument(position);
-    super.removeDocument(position);
-    indexes.removed(position, removed);
+    Object removed = data.remove(position);
+    if (removed == null) {
+      throw new NoSuchElementException("No document with key " + position);
+    }
+    indexes.removed(position, PackedDocument.unpack(removed));
+  }
+
+  @Override
+  protected Stream<DocumentWithPosition<Object>> streamAllDocumentsWithPosition() {
+    return data.entrySet().stream().map(entry -> new DocumentWithPosition<>(PackedDocument.unpack(entry.getValue()), entry.getKey()));
+  }
+
+  @Override
+  protected QueryResult matchDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
+    Stream<Document> all = isNaturalDescending(orderBy)
+        ? streamAllDocumentsWithPosition()
+            .sorted((a, b) -> ValueComparator.desc().compare(a.getPosition(), b.getPosition()))
+            .map(DocumentWithPosition::getDocument)
+        : data.values().stream().map(PackedDocument::unpack);
+    return matchDocumentsFromStream(all, query, orderBy, skip, limit, batchSize, fields);
   }
 
   /**

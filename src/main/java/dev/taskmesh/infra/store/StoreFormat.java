@@ -34,8 +34,9 @@ final class StoreFormat {
     return name.contains(INDEX_INFIX) && !isDataMap(name) && !name.startsWith("meta.");
   }
 
-  static MVMap<Object, Document> openData(MVStore store, String name) {
-    return store.openMap(name, new MVMap.Builder<Object, Document>().valueType(DocumentType.INSTANCE));
+  /** A collection's data map: values are {@link PackedDocument}s (or documents, see {@link DocumentType}). */
+  static MVMap<Object, Object> openData(MVStore store, String name) {
+    return store.openMap(name, new MVMap.Builder<Object, Object>().valueType(DocumentType.INSTANCE));
   }
 
   static MVMap<KeyValue, Object> openIndex(MVStore store, String name) {
@@ -59,9 +60,9 @@ final class StoreFormat {
         store.removeMap(temporary); // left by a conversion that was interrupted: start that map again
       }
       if (isDataMap(name)) {
-        MVMap<Object, Document> converted = openData(store, temporary);
+        MVMap<Object, Object> converted = openData(store, temporary);
         for (Map.Entry<Object, Object> entry : old.entrySet()) {
-          converted.put(entry.getKey(), (Document) entry.getValue());
+          converted.put(entry.getKey(), PackedDocument.pack((Document) entry.getValue()));
         }
       } else {
         MVMap<KeyValue, Object> converted = openIndex(store, temporary);

@@ -47,6 +47,22 @@ final class StoredBson {
     }
   }
 
+  static void writePacked(WriteBuffer out, byte[] bson) {
+    out.put(BSON).put(bson);
+  }
+
+  /** A stored value as {@link PackedDocument} (BSON, not decoded) or, for the Java-serialized tag, the document. */
+  static Object readPacked(ByteBuffer in) {
+    if (in.get(in.position()) != BSON) {
+      return read(in);
+    }
+    in.get();
+    int length = Integer.reverseBytes(in.getInt(in.position()));
+    byte[] bson = new byte[length];
+    in.get(bson);
+    return new PackedDocument(bson);
+  }
+
   static Document read(ByteBuffer in) {
     byte tag = in.get();
     if (tag == JAVA) {
