@@ -1,10 +1,6 @@
 package dev.taskmesh.infra.store;
 
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
-import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 
 /**
@@ -15,8 +11,6 @@ import java.util.Arrays;
  */
 final class PackedDocument {
 
-  private static final ThreadLocal<ByteBuf> SCRATCH = ThreadLocal.withInitial(() -> Unpooled.buffer(1024));
-
   final byte[] bson;
 
   PackedDocument(byte[] bson) {
@@ -25,26 +19,13 @@ final class PackedDocument {
 
   /** The packed form, or the document itself if BSON cannot carry it (written with Java serialization then). */
   static Object pack(Document document) {
-    ByteBuf scratch = SCRATCH.get().clear();
-    try {
-      BsonEncoder.encodeDocument(document, scratch);
-    } catch (RuntimeException notBson) {
-      return document;
-    }
-    byte[] bytes = new byte[scratch.readableBytes()];
-    scratch.getBytes(scratch.readerIndex(), bytes);
-    if (scratch.capacity() > 1024 * 1024) {
-      SCRATCH.remove();
-    }
-    return new PackedDocument(bytes);
+    byte[] bson = StoredBson.encode(document);
+    return bson == null ? document : new PackedDocument(bson);
   }
 
   /** A stored value as a document of its own (decoded fresh from packed bytes). */
   static Document unpack(Object stored) {
-    if (stored instanceof PackedDocument packed) {
-      return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(packed.bson));
-    }
-    return (Document) stored;
+    return stored instanceof PackedDocument packed ? StoredBson.decode(packed.bson) : (Document) stored;
   }
 
   @Override

@@ -32,23 +32,38 @@ final class StoredBson {
   private StoredBson() {}
 
   static void write(WriteBuffer out, Document document) {
-    ByteBuf scratch = SCRATCH.get().clear();
-    try {
-      BsonEncoder.encodeDocument(document, scratch);
-    } catch (RuntimeException notBson) {
+    byte[] bson = encode(document);
+    if (bson == null) {
       out.put(JAVA);
       byte[] serialized = serialize(document);
       out.putInt(serialized.length).put(serialized);
-      return;
-    }
-    out.put(BSON).put(scratch.array(), scratch.arrayOffset() + scratch.readerIndex(), scratch.readableBytes());
-    if (scratch.capacity() > 1024 * 1024) {
-      SCRATCH.remove(); // do not keep a big document's buffer per thread
+    } else {
+      writePacked(out, bson);
     }
   }
 
   static void writePacked(WriteBuffer out, byte[] bson) {
     out.put(BSON).put(bson);
+  }
+
+  /** The document's BSON bytes, or null when BSON cannot carry it. */
+  static byte[] encode(Document document) {
+    ByteBuf scratch = SCRATCH.get().clear();
+    try {
+      BsonEncoder.encodeDocument(document, scratch);
+    } catch (RuntimeException notBson) {
+      return null;
+    }
+    byte[] bson = new byte[scratch.readableBytes()];
+    scratch.getBytes(scratch.readerIndex(), bson);
+    if (scratch.capacity() > 1024 * 1024) {
+      SCRATCH.remove(); // do not keep a big document's buffer per thread
+    }
+    return bson;
+  }
+
+  static Document decode(byte[] bson) {
+    return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bson));
   }
 
   /** A stored value as {@link PackedDocument} (BSON, not decoded) or, for the Java-serialized tag, the document. */
@@ -57,10 +72,7 @@ final class StoredBson {
       return read(in);
     }
     in.get();
-    int length = Integer.reverseBytes(in.getInt(in.position()));
-    byte[] bson = new byte[length];
-    in.get(bson);
-    return new PackedDocument(bson);
+    return new PackedDocument(bsonBytes(in));
   }
 
   static Document read(ByteBuffer in) {
@@ -73,10 +85,14 @@ final class StoredBson {
     if (tag != BSON) {
       throw new IllegalStateException("unknown stored document tag " + tag);
     }
+    return decode(bsonBytes(in));
+  }
+
+  private static byte[] bsonBytes(ByteBuffer in) {
     int length = Integer.reverseBytes(in.getInt(in.position())); // BSON lengths are little-endian
     byte[] bson = new byte[length];
     in.get(bson);
-    return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bson));
+    return bson;
   }
 
   /** A rough in-memory size for H2's page cache accounting; cheap, as it runs on every write. */
