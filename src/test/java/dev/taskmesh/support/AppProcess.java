@@ -1,7 +1,6 @@
 package dev.taskmesh.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,10 +40,9 @@ public final class AppProcess implements AutoCloseable {
     return new AppProcess(builder.start(), out, err);
   }
 
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  /** A port for a process to bind later: see {@link FreePorts} for why not {@code new ServerSocket(0)}. */
+  public static int freePort() {
+    return FreePorts.next();
   }
 
   /** Waits for the banner; fails with the process output if it exits or takes too long. */

@@ -2,7 +2,6 @@ package dev.taskmesh.support;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,16 +79,9 @@ public final class OpenSearchEngine implements AutoCloseable {
     }
   }
 
-  /** The runner refuses HTTP ports above 9299; pick a free one in 9201..9299. */
+  /** The runner refuses HTTP ports above 9299. */
   private static int freePortBelow9300() {
-    for (int candidate = 9201 + (int) (Math.random() * 50); candidate <= 9299; candidate++) {
-      try (ServerSocket socket = new ServerSocket(candidate)) {
-        return candidate;
-      } catch (IOException inUse) {
-        // next
-      }
-    }
-    throw new AssertionError("No free port in 9201..9299 for OpenSearch");
+    return FreePorts.inRange(9201, 9299);
   }
 
   private static String classpath() throws Exception {
