@@ -16,17 +16,25 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.UUID;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
  * An H2-backend collection whose queries that pin {@code _id} go through the {@code _id} index (see
- * {@link Candidates}), and whose queries that pin an indexed field start from that field's
- * documents (see {@link MemoryIndexes}).
+ * {@link Candidates}), whose queries that pin an indexed field start from that field's documents
+ * (see {@link MemoryIndexes}), and whose simple filtered and sorted queries read the stored bytes
+ * and decode only the page they return (see {@link PackedScan}).
  */
 final class IndexedH2Collection extends H2Collection {
 
@@ -43,7 +51,7 @@ final class IndexedH2Collection extends H2Collection {
       MVMap<String, Object> meta, CursorRegistry cursors, MemoryIndexes.Spec indexed) {
     super(database, name, options, (MVMap) data, meta, cursors);
     this.data = data;
-    indexes = new MemoryIndexes<>(indexed);
+    indexes = new MemoryIndexes<>(indexed, data.getKeyType()::compare); // the data map's key order
     store = data.getStore();
     streamAllDocumentsWithPosition().forEach(stored -> indexes.stored(stored.getPosition(), null, stored.getDocument()));
   }
@@ -149,6 +157,16 @@ final class IndexedH2Collection extends H2Collection {
   protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
     MVStore.TxCounter reading = store.registerVersionUsage();
     try {
+      PackedScan scan = PackedScan.of(query, orderBy, fields);
+      if (scan != null) {
+        Optional<List<Object>> indexed = indexes.candidates(query, Math.max(1, count() / 2));
+        boolean lastKeyFirst = scan.wantsLastKeyFirst();
+        Stream<Object> stored = indexed.map(positions -> (lastKeyFirst ? lastFirst(positions) : positions.stream())
+                .map(data::get).filter(Objects::nonNull))
+            .orElseGet(() -> lastKeyFirst ? valuesLastKeyFirst() : data.values().stream());
+        List<Document> page = scan.page(stored, lastKeyFirst, skip, limit, this::documentMatchesQuery);
+        return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
+      }
       Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, this::getDocument, count());
       return candidates == null
           ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
@@ -156,6 +174,27 @@ final class IndexedH2Collection extends H2Collection {
     } finally {
       store.deregisterVersionUsage(reading);
     }
+  }
+
+  private static Stream<Object> lastFirst(List<Object> positions) {
+    return java.util.stream.IntStream.range(0, positions.size()).mapToObj(i -> positions.get(positions.size() - 1 - i));
+  }
+
+  private Stream<Object> valuesLastKeyFirst() {
+    Cursor<Object, Object> cursor = data.cursor(null, null, true);
+    Iterator<Object> values = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return cursor.hasNext();
+      }
+
+      @Override
+      public Object next() {
+        cursor.next();
+        return cursor.getValue();
+      }
+    };
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(values, Spliterator.ORDERED), false);
   }
 
   /** Sorted queries keep only the page they return ({@link SortedSelection}); the rest is the stock path. */

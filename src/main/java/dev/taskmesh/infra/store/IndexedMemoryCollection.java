@@ -8,6 +8,7 @@ import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -19,7 +20,7 @@ final class IndexedMemoryCollection extends MemoryCollection {
   IndexedMemoryCollection(MongoDatabase database, String name, CollectionOptions options, CursorRegistry cursors,
       MemoryIndexes.Spec indexed) {
     super(database, name, options, cursors);
-    indexes = new MemoryIndexes<>(indexed);
+    indexes = new MemoryIndexes<>(indexed, Comparator.naturalOrder()); // positions are list slots, scanned in order
   }
 
   @Override

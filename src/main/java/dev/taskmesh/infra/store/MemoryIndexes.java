@@ -2,13 +2,15 @@ package dev.taskmesh.infra.store;
 
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * In-memory equality indexes for the embedded store, which has no secondary indexes of its own:
@@ -24,8 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * smallest) and the collection matches the rest of the query on them: the same answer, in time
  * proportional to the smallest set.
  *
- * <p>Rebuilt when a collection opens and updated by the collection on every insert, update and
- * delete. Thread-safe: mongo-java-server may read while another thread writes.
+ * <p>Each set keeps its positions in the collection's own order, so candidates come in the order a
+ * scan would meet them: ties of a sort keep the stock order, and a newest-first page can walk them
+ * from the end. Rebuilt when a collection opens and updated by the collection on every insert,
+ * update and delete. Thread-safe: mongo-java-server may read while another thread writes.
  *
  * @param <P> a document's position in its collection
  */
@@ -35,12 +39,15 @@ final class MemoryIndexes<P> {
   record Spec(Map<String, Object> flags, Set<String> keys) {}
 
   private final Spec spec;
-  private final Map<String, Set<P>> flagged = new ConcurrentHashMap<>();
-  private final Map<String, Map<Object, Set<P>>> keyed = new ConcurrentHashMap<>();
+  private final Comparator<? super P> positionOrder;
+  private final Map<String, NavigableSet<P>> flagged = new ConcurrentHashMap<>();
+  private final Map<String, Map<Object, NavigableSet<P>>> keyed = new ConcurrentHashMap<>();
 
-  MemoryIndexes(Spec spec) {
+  /** {@code positionOrder}: the order in which the collection scans its documents. */
+  MemoryIndexes(Spec spec, Comparator<? super P> positionOrder) {
     this.spec = spec;
-    spec.flags().keySet().forEach(field -> flagged.put(field, ConcurrentHashMap.newKeySet()));
+    this.positionOrder = positionOrder;
+    spec.flags().keySet().forEach(field -> flagged.put(field, new ConcurrentSkipListSet<>(positionOrder)));
     spec.keys().forEach(field -> keyed.put(field, new ConcurrentHashMap<>()));
   }
 
@@ -60,7 +67,7 @@ final class MemoryIndexes<P> {
         remove(field, old, position);
       }
       if (isKey(value)) {
-        keyed.get(field).computeIfAbsent(value, v -> ConcurrentHashMap.newKeySet()).add(position);
+        keyed.get(field).computeIfAbsent(value, v -> new ConcurrentSkipListSet<>(positionOrder)).add(position);
       }
     }
   }
@@ -86,12 +93,13 @@ final class MemoryIndexes<P> {
   }
 
   /**
-   * The documents every indexed field the query pins exactly agrees on, or empty when no indexed
-   * field narrows it below {@code worthBelow} documents (COMPLETED is most runs: a scan is cheaper).
-   * The smallest pinned set is walked and each position checked against the other pinned sets, so
-   * {@code {taskId: t, status: "QUEUED"}} costs the few queued runs, not the task's thousands.
+   * The documents every indexed field the query pins exactly agrees on, in the collection's order,
+   * or empty when no indexed field narrows it below {@code worthBelow} documents (COMPLETED is most
+   * runs: a scan is cheaper). The smallest pinned set is walked and each position checked against
+   * the other pinned sets, so {@code {taskId: t, status: "QUEUED"}} costs the few queued runs, not
+   * the task's thousands.
    */
-  Optional<Set<P>> candidates(Document query, long worthBelow) {
+  Optional<List<P>> candidates(Document query, long worthBelow) {
     if (query == null) {
       return Optional.empty();
     }
@@ -104,7 +112,7 @@ final class MemoryIndexes<P> {
     for (String field : spec.keys()) {
       Object wanted = query.get(field);
       if (isKey(wanted)) {
-        pinned.add(keyed.get(field).getOrDefault(wanted, Set.of()));
+        pinned.add(keyed.get(field).getOrDefault(wanted, Collections.emptyNavigableSet()));
       }
     }
     if (pinned.isEmpty()) {
@@ -115,9 +123,11 @@ final class MemoryIndexes<P> {
     if (smallest.size() >= worthBelow) {
       return Optional.empty(); // a position lookup per document costs more than reading them all in order
     }
-    Set<P> agreed = new LinkedHashSet<>(smallest);
-    for (Set<P> other : pinned.subList(1, pinned.size())) {
-      agreed.retainAll(other);
+    List<P> agreed = new ArrayList<>(smallest.size());
+    for (P position : smallest) {
+      if (pinned.subList(1, pinned.size()).stream().allMatch(other -> other.contains(position))) {
+        agreed.add(position);
+      }
     }
     return Optional.of(agreed);
   }

@@ -27,8 +27,8 @@ final class SortedSelection {
 
   private SortedSelection() {}
 
-  /** A matching document with its sort keys and its place in the input (the tiebreaker). */
-  private record Keyed(Object[] keys, long order, Document document) {}
+  /** A matching item (a document, or one still packed) with its sort keys and its place in the input (the tiebreaker). */
+  record Keyed(Object[] keys, long order, Object item) {}
 
   /** True when {@link #page} handles this sort: one or more fields, no {@code $natural} order. */
   static boolean handles(Document orderBy) {
@@ -38,32 +38,44 @@ final class SortedSelection {
   /** The documents of {@code matching} in {@code orderBy}'s order, {@code skip} dropped, at most {@code limit} (0: all). */
   static List<Document> page(Stream<Document> matching, Document orderBy, int skip, int limit) {
     String[] fields = orderBy.keySet().toArray(String[]::new);
-    ValueComparator[] directions = new ValueComparator[fields.length];
-    int[] signs = new int[fields.length];
-    for (int i = 0; i < fields.length; i++) {
-      boolean ascending = ((Number) orderBy.get(fields[i])).intValue() > 0;
-      directions[i] = ascending ? ValueComparator.asc() : ValueComparator.desc();
-      signs[i] = ascending ? 1 : -1;
+    long[] seen = {0};
+    List<Document> page = new ArrayList<>();
+    for (Keyed keyed : select(matching.map(document -> new Keyed(keysOf(document, fields), seen[0]++, document)), orderBy, skip, limit)) {
+      page.add((Document) keyed.item());
     }
-    Comparator<Keyed> order = (a, b) -> {
-      for (int i = 0; i < directions.length; i++) {
-        int cmp = compare(a.keys[i], b.keys[i], directions[i], signs[i]);
+    return page;
+  }
+
+  /** The keyed items of {@code matching} in {@code orderBy}'s order, {@code skip} dropped, at most {@code limit} (0: all). */
+  static List<Keyed> select(Stream<Keyed> matching, Document orderBy, int skip, int limit) {
+    Comparator<Keyed> order = comparator(orderBy);
+    long keep = limit > 0 ? (long) Math.max(0, skip) + limit : Long.MAX_VALUE;
+    List<Keyed> selected = keep <= MAX_HEAP ? best(matching, order, (int) keep) : new ArrayList<>(matching.toList());
+    selected.sort(order);
+    int from = Math.min(Math.max(0, skip), selected.size());
+    int to = limit > 0 ? (int) Math.min(selected.size(), (long) from + limit) : selected.size();
+    return selected.subList(from, to);
+  }
+
+  private static Comparator<Keyed> comparator(Document orderBy) {
+    int fields = orderBy.size();
+    ValueComparator[] directions = new ValueComparator[fields];
+    int[] signs = new int[fields];
+    int i = 0;
+    for (Object direction : orderBy.values()) {
+      boolean ascending = ((Number) direction).intValue() > 0;
+      directions[i] = ascending ? ValueComparator.asc() : ValueComparator.desc();
+      signs[i++] = ascending ? 1 : -1;
+    }
+    return (a, b) -> {
+      for (int k = 0; k < fields; k++) {
+        int cmp = compare(a.keys[k], b.keys[k], directions[k], signs[k]);
         if (cmp != 0) {
           return cmp;
         }
       }
       return Long.compare(a.order, b.order);
     };
-    long keep = limit > 0 ? (long) Math.max(0, skip) + limit : Long.MAX_VALUE;
-    List<Keyed> selected = keep <= MAX_HEAP ? best(matching, fields, order, (int) keep) : all(matching, fields);
-    selected.sort(order);
-    int from = Math.min(Math.max(0, skip), selected.size());
-    int to = limit > 0 ? (int) Math.min(selected.size(), (long) from + limit) : selected.size();
-    List<Document> page = new ArrayList<>(to - from);
-    for (int i = from; i < to; i++) {
-      page.add(selected.get(i).document);
-    }
-    return page;
   }
 
   /**
@@ -81,11 +93,9 @@ final class SortedSelection {
     return direction.compare(a, b);
   }
 
-  private static List<Keyed> best(Stream<Document> matching, String[] fields, Comparator<Keyed> order, int keep) {
+  private static List<Keyed> best(Stream<Keyed> matching, Comparator<Keyed> order, int keep) {
     PriorityQueue<Keyed> worstFirst = new PriorityQueue<>(keep + 1, order.reversed());
-    long[] seen = {0};
-    matching.forEach(document -> {
-      Keyed keyed = keyed(document, fields, seen[0]++);
+    matching.forEach(keyed -> {
       if (worstFirst.size() < keep) {
         worstFirst.add(keyed);
       } else if (order.compare(keyed, worstFirst.peek()) < 0) {
@@ -96,19 +106,13 @@ final class SortedSelection {
     return new ArrayList<>(worstFirst);
   }
 
-  private static List<Keyed> all(Stream<Document> matching, String[] fields) {
-    List<Keyed> everything = new ArrayList<>();
-    long[] seen = {0};
-    matching.forEach(document -> everything.add(keyed(document, fields, seen[0]++)));
-    return everything;
-  }
-
-  private static Keyed keyed(Document document, String[] fields, long order) {
+  /** The document's sort keys, in the order of {@code fields}. */
+  static Object[] keysOf(Document document, String[] fields) {
     Object[] keys = new Object[fields.length];
     for (int i = 0; i < fields.length; i++) {
       keys[i] = sortKey(document, fields[i]);
     }
-    return new Keyed(keys, order, document);
+    return keys;
   }
 
   /**

@@ -1,0 +1,188 @@
+package dev.taskmesh.infra.store;
+
+import de.bwaldvogel.mongo.bson.Document;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiPredicate;
+import java.util.stream.Stream;
+
+/**
+ * A query over stored documents that reads their packed bytes ({@link PackedDocument}) instead of
+ * decoding each one. A run list filtered by status or task and sorted by creation time matches tens
+ * of thousands of runs to return twenty; decoding each (dozens of objects) was most of its cost.
+ * Here the filter's fields and the sort keys are read where they lie ({@link RawBson}), and only
+ * the page is decoded.
+ *
+ * <p>It handles filters made of top-level equalities to a string or a boolean and top-level date
+ * ranges ({@code $gte}, {@code $gt}, {@code $lt}, {@code $lte} of dates), sorted by top-level
+ * fields or not at all. For each document it either knows the answer from the raw value (a string
+ * compared with a string, a date with a date) or decodes the document and asks the stock matcher,
+ * so an array, a missing field or any other type is judged exactly as before.
+ */
+final class PackedScan {
+
+  private static final String ID = "_id";
+
+  private final String[] filterFields;
+  private final Object[] conditions; // String, Boolean or Range, per filter field
+  private final String[] sortFields;
+  private final byte[][] names;      // the filter fields, then the sort fields
+  private final Document query;
+  private final Document orderBy;
+  private final boolean idsOnly;
+
+  private record Range(Instant gte, Instant gt, Instant lt, Instant lte) {
+    boolean contains(Instant value) {
+      return (gte == null || value.compareTo(gte) >= 0) && (gt == null || value.compareTo(gt) > 0)
+          && (lt == null || value.compareTo(lt) < 0) && (lte == null || value.compareTo(lte) <= 0);
+    }
+  }
+
+  private PackedScan(String[] filterFields, Object[] conditions, String[] sortFields, Document query, Document orderBy, boolean idsOnly) {
+    this.filterFields = filterFields;
+    this.conditions = conditions;
+    this.sortFields = sortFields;
+    this.query = query;
+    this.orderBy = orderBy;
+    this.idsOnly = idsOnly;
+    String[] all = new String[filterFields.length + sortFields.length + 1];
+    System.arraycopy(filterFields, 0, all, 0, filterFields.length);
+    System.arraycopy(sortFields, 0, all, filterFields.length, sortFields.length);
+    all[all.length - 1] = ID;
+    names = RawBson.names(all);
+  }
+
+  /**
+   * The scan for this query, sort and projection, or null when it is not of the handled shape.
+   * With the projection {@code {_id: 1}} (how the {@code count} command queries), matching
+   * documents are returned as their id alone, so a count decodes nothing.
+   */
+  static PackedScan of(Document query, Document orderBy, Document projection) {
+    boolean sorted = orderBy != null && !orderBy.isEmpty();
+    if (sorted && !SortedSelection.handles(orderBy) || query == null || query.containsKey(ID)) {
+      return null; // a query on _id goes through the _id index (Candidates), not a scan
+    }
+    List<String> fields = new ArrayList<>();
+    List<Object> conditions = new ArrayList<>();
+    for (Map.Entry<String, Object> entry : query.entrySet()) {
+      Object condition = condition(entry.getValue());
+      if (!plainField(entry.getKey()) || condition == null) {
+        return null;
+      }
+      fields.add(entry.getKey());
+      conditions.add(condition);
+    }
+    String[] sortFields = sorted ? orderBy.keySet().toArray(String[]::new) : new String[0];
+    for (String field : sortFields) {
+      if (!plainField(field)) {
+        return null;
+      }
+    }
+    boolean idsOnly = projection != null && projection.size() == 1 && Objects.equals(projection.get(ID), 1);
+    return new PackedScan(fields.toArray(String[]::new), conditions.toArray(), sortFields, query, orderBy, idsOnly);
+  }
+
+  private static boolean plainField(String field) {
+    return !field.isEmpty() && field.indexOf('.') < 0 && !field.startsWith("$");
+  }
+
+  private static Object condition(Object value) {
+    if (value instanceof String || value instanceof Boolean) {
+      return value;
+    }
+    if (!(value instanceof Document operators) || operators.isEmpty()) {
+      return null;
+    }
+    Instant[] bounds = new Instant[4];
+    List<String> known = List.of("$gte", "$gt", "$lt", "$lte");
+    for (Map.Entry<String, Object> operator : operators.entrySet()) {
+      int at = known.indexOf(operator.getKey());
+      if (at < 0 || !(operator.getValue() instanceof Instant bound)) {
+        return null;
+      }
+      bounds[at] = bound;
+    }
+    return new Range(bounds[0], bounds[1], bounds[2], bounds[3]);
+  }
+
+  /**
+   * True when the collection should stream its documents last key first. Runs are keyed by
+   * time-ordered ids, so for the usual newest-first list the documents then arrive nearly in the
+   * order asked for, and a limited page's heap turns most of them away with one comparison; read
+   * oldest first, every run displaced the heap's worst (two heap operations each, most of a
+   * status-filtered list's time).
+   */
+  boolean wantsLastKeyFirst() {
+    return sortFields.length > 0 && ((Number) orderBy.get(sortFields[0])).intValue() < 0;
+  }
+
+  /**
+   * The page of the stored values (packed or not) that match, in order, as documents: only these are
+   * decoded. {@code matcher} is the collection's own matcher, for documents the raw values do not
+   * decide. {@code lastKeyFirst}: {@code stored} comes in descending key order (ties on every sort
+   * key still keep ascending key order, as the stock stable sort keeps them).
+   */
+  List<Document> page(Stream<Object> stored, boolean lastKeyFirst, int skip, int limit, BiPredicate<Document, Document> matcher) {
+    long[] seen = {0};
+    long step = lastKeyFirst ? -1 : 1;
+    Stream<SortedSelection.Keyed> matching = stored.map(value -> keyed(value, matcher, seen[0] += step)).filter(Objects::nonNull);
+    if (sortFields.length > 0) {
+      matching = SortedSelection.select(matching, orderBy, skip, limit).stream();
+    } else {
+      matching = matching.skip(Math.max(0, skip)); // unsorted: in the order the collection streams
+      matching = limit > 0 ? matching.limit(limit) : matching;
+    }
+    return matching.map(this::document).toList();
+  }
+
+  /** The value with its sort keys if it matches, else null. */
+  private SortedSelection.Keyed keyed(Object stored, BiPredicate<Document, Document> matcher, long order) {
+    if (!(stored instanceof PackedDocument packed)) {
+      Document document = (Document) stored;
+      return matcher.test(document, query) ? new SortedSelection.Keyed(SortedSelection.keysOf(document, sortFields), order, document) : null;
+    }
+    Object[] values = RawBson.read(packed.bson, names);
+    Boolean matches = matches(values);
+    if (matches == null) {
+      Document document = PackedDocument.unpack(packed);
+      return matcher.test(document, query) ? new SortedSelection.Keyed(SortedSelection.keysOf(document, sortFields), order, document) : null;
+    }
+    if (!matches) {
+      return null;
+    }
+    Object[] keys = new Object[sortFields.length];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = values[filterFields.length + i];
+      if (keys[i] == RawBson.UNREAD) {
+        return new SortedSelection.Keyed(SortedSelection.keysOf(PackedDocument.unpack(packed), sortFields), order, packed);
+      }
+    }
+    return new SortedSelection.Keyed(keys, order, idsOnly ? idOnly(packed, values[values.length - 1]) : packed);
+  }
+
+  /** True or false when the raw values decide the filter, null when the document must be decoded to. */
+  private Boolean matches(Object[] values) {
+    boolean all = true;
+    for (int i = 0; i < conditions.length; i++) {
+      Object value = values[i];
+      Object condition = conditions[i];
+      boolean decided = condition instanceof Range range ? value instanceof Instant : value instanceof String || value instanceof Boolean;
+      if (!decided) {
+        return null; // an array, a missing field, another type: the stock matcher's rules apply
+      }
+      all &= condition instanceof Range range ? range.contains((Instant) value) : condition.equals(value);
+    }
+    return all;
+  }
+
+  private static Object idOnly(PackedDocument packed, Object id) {
+    return id instanceof String ? new Document(ID, id) : packed;
+  }
+
+  private Document document(SortedSelection.Keyed keyed) {
+    return keyed.item() instanceof Document document ? document : PackedDocument.unpack(keyed.item());
+  }
+}
