@@ -141,7 +141,7 @@ public final class BsonBulk {
     if (value instanceof JsonObject object) {
       if (object.size() == 1 && object.containsKey("$date")) {
         Object date = object.getValue("$date");
-        return new BsonDateTime(date instanceof Number millis ? millis.longValue() : Instant.parse(String.valueOf(date)).toEpochMilli());
+        return new BsonDateTime(date instanceof Number millis ? millis.longValue() : IsoInstants.parse(String.valueOf(date)).toEpochMilli());
       }
       return toBson(object);
     }

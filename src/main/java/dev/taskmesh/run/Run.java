@@ -1,5 +1,6 @@
 package dev.taskmesh.run;
 
+import dev.taskmesh.infra.IsoInstants;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Optional;
@@ -101,6 +102,6 @@ public record Run(
   }
 
   private static String iso(Instant instant) {
-    return instant == null ? null : instant.toString();
+    return instant == null ? null : IsoInstants.format(instant);
   }
 }

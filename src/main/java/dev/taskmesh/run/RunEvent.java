@@ -1,5 +1,6 @@
 package dev.taskmesh.run;
 
+import dev.taskmesh.infra.IsoInstants;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -22,8 +23,8 @@ public record RunEvent(String runId, int attempt, RunStatus status, Instant at, 
         .put("runId", runId)
         .put("attempt", attempt)
         .put("status", status.name())
-        .put("at", at.toString())
-        .put("startedAt", startedAt == null ? null : startedAt.toString())
+        .put("at", IsoInstants.format(at))
+        .put("startedAt", startedAt == null ? null : IsoInstants.format(startedAt))
         .put("result", result)
         .put("error", error);
   }
@@ -40,8 +41,8 @@ public record RunEvent(String runId, int attempt, RunStatus status, Instant at, 
         MessageSchema.requireText(json, "runId"),
         MessageSchema.requirePositive(json, "attempt"),
         status,
-        Instant.parse(MessageSchema.requireText(json, "at")),
-        json.getString("startedAt") == null ? null : Instant.parse(json.getString("startedAt")),
+        IsoInstants.parse(MessageSchema.requireText(json, "at")),
+        json.getString("startedAt") == null ? null : IsoInstants.parse(json.getString("startedAt")),
         json.getValue("result"),
         json.getString("error"));
   }
