@@ -125,11 +125,20 @@ final class MemoryIndexes<P> {
     }
     List<P> agreed = new ArrayList<>(smallest.size());
     for (P position : smallest) {
-      if (pinned.subList(1, pinned.size()).stream().allMatch(other -> other.contains(position))) {
+      if (inAllOthers(pinned, position)) {
         agreed.add(position);
       }
     }
     return Optional.of(agreed);
+  }
+
+  private static <P> boolean inAllOthers(List<Set<P>> pinned, P position) {
+    for (int i = 1; i < pinned.size(); i++) {
+      if (!pinned.get(i).contains(position)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isKey(Object value) {
