@@ -41,11 +41,7 @@ public final class HttpScenario {
           Buffer.buffer("{}"), 202, body -> { }));
       LoadGenerator.Request baseline = LoadGenerator.Request.get("/hello", Map.of());
 
-      progress.show("warming up");
-      helloLoad.closedLoop("warmup", baseline, options.connections(), options.warmupSeconds(), Long.MAX_VALUE);
-      for (var candidate : candidates.entrySet()) {
-        apiLoad.closedLoop("warmup", candidate.getValue(), options.connections(), options.warmupSeconds(), Long.MAX_VALUE);
-      }
+      warmUp(sut, helloLoad, baseline, apiLoad, candidates, options, progress);
 
       JsonArray results = new JsonArray();
       Map<String, Double> helloMax = new LinkedHashMap<>();
@@ -87,6 +83,33 @@ public final class HttpScenario {
       hello.destroy();
     }
   }
+
+  /**
+   * Rounds of every endpoint, {@code --warmup} seconds each, until the system is warm
+   * ({@link WarmUpRounds}); at most {@value #MAX_WARMUP_ROUNDS} rounds (and {@code --warmup-batches}).
+   */
+  private static void warmUp(SystemUnderTest sut, LoadGenerator helloLoad, LoadGenerator.Request baseline, LoadGenerator apiLoad,
+      Map<String, LoadGenerator.Request> candidates, BenchOptions options, Progress progress) {
+    WarmUpRounds rounds = new WarmUpRounds(sut);
+    int most = Math.min(MAX_WARMUP_ROUNDS, options.warmupBatches());
+    for (int round = 1; round <= most; round++) {
+      progress.show("warm-up round " + round + "/" + most);
+      rounds.roundStarts();
+      Map<String, Double> rates = new LinkedHashMap<>();
+      helloLoad.closedLoop("warmup", baseline, options.connections(), options.warmupSeconds(), Long.MAX_VALUE);
+      for (var candidate : candidates.entrySet()) {
+        rates.put(candidate.getKey(),
+            apiLoad.closedLoop("warmup", candidate.getValue(), options.connections(), options.warmupSeconds(), Long.MAX_VALUE).perSecond());
+      }
+      WarmUpRounds.Round outcome = rounds.roundEnds(rates);
+      progress.show("warm-up round " + round + ": " + outcome.description());
+      if (outcome.warm()) {
+        return;
+      }
+    }
+  }
+
+  private static final int MAX_WARMUP_ROUNDS = 6;
 
   /** Launches of a warm-up or of the launch phase keep the pipeline busy for a while after it. */
   private static final int IDLE_WAIT_SECONDS = 300;

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * Runs through the whole pipeline ({@link RunBatch}): launched over HTTP, completed in the store.
@@ -114,41 +113,25 @@ public final class PipelineScenario {
 
   /**
    * Runs warm-up batches until at least {@code --warmup} seconds have passed and the system is warm
-   * (at most {@code --warmup-batches}). A freshly started system spends its first minutes
-   * in the JIT: the C2 compiler alone takes a quarter to half of a core, which on a 2-core machine
-   * hides exactly what the scale scenario measures. Warm means: when the harness started the system,
-   * its compiler threads used under {@value #QUIET_COMPILER_SHARE} of a core during the last batch;
-   * otherwise, two consecutive batches agree within 5%.
+   * ({@link WarmUpRounds}), at most {@code --warmup-batches}. Batches alternate single and batched
+   * launches when both are measured; each is compared with the last batch of its own kind.
    */
   static void warmUp(ApiClient api, LoadGenerator load, SystemUnderTest sut, String type, JsonObject input, int runs,
       BenchOptions options, int launchBatch, Progress progress) throws Exception {
     long minimumEnd = System.nanoTime() + (long) (options.warmupSeconds() * 1e9);
-    double[] previous = new double[2]; // per launch mode: batches alternate single and batched launches
+    WarmUpRounds rounds = new WarmUpRounds(sut);
     for (int batch = 1; batch <= options.warmupBatches(); batch++) {
-      int mode = launchBatch > 1 ? batch % 2 : 0;
-      RunBatch.Launching launching = mode == 1
+      boolean batched = launchBatch > 1 && batch % 2 == 1;
+      RunBatch.Launching launching = batched
           ? RunBatch.Launching.closed(BATCH_CONCURRENCY, launchBatch)
           : RunBatch.Launching.closed(options.connections(), 1);
-      OptionalDouble compilerBefore = sut.compilerCpuSeconds();
-      long started = System.nanoTime();
+      rounds.roundStarts();
       double rate = RunBatch.run(api, load, null, type, input, runs, launching, progress).runsPerSecond();
-      double seconds = (System.nanoTime() - started) / 1e9;
-      OptionalDouble compilerAfter = sut.compilerCpuSeconds();
-      boolean warm;
-      if (compilerBefore.isPresent() && compilerAfter.isPresent()) {
-        double share = (compilerAfter.getAsDouble() - compilerBefore.getAsDouble()) / seconds;
-        progress.show(String.format("warm-up batch %d: %.1f runs/s, JIT compiler %.0f%% of a core", batch, rate, share * 100));
-        warm = share < QUIET_COMPILER_SHARE;
-      } else {
-        progress.show(String.format("warm-up batch %d: %.1f runs/s", batch, rate));
-        warm = previous[mode] > 0 && Math.abs(rate - previous[mode]) <= 0.05 * previous[mode];
-      }
-      if (warm && System.nanoTime() >= minimumEnd) {
+      WarmUpRounds.Round round = rounds.roundEnds(java.util.Map.of(batched ? "batched runs" : "runs", rate));
+      progress.show("warm-up batch " + batch + ": " + round.description());
+      if (round.warm() && System.nanoTime() >= minimumEnd) {
         return;
       }
-      previous[mode] = rate;
     }
   }
-
-  static final double QUIET_COMPILER_SHARE = 0.10;
 }
