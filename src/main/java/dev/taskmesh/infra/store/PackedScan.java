@@ -141,14 +141,12 @@ final class PackedScan {
   /** The value with its sort keys if it matches, else null. */
   private SortedSelection.Keyed keyed(Object stored, BiPredicate<Document, Document> matcher, long order) {
     if (!(stored instanceof PackedDocument packed)) {
-      Document document = (Document) stored;
-      return matcher.test(document, query) ? new SortedSelection.Keyed(SortedSelection.keysOf(document, sortFields), order, document) : null;
+      return decoded((Document) stored, matcher, order);
     }
     Object[] values = RawBson.read(packed.bson, names);
     Boolean matches = matches(values);
     if (matches == null) {
-      Document document = PackedDocument.unpack(packed);
-      return matcher.test(document, query) ? new SortedSelection.Keyed(SortedSelection.keysOf(document, sortFields), order, document) : null;
+      return decoded(PackedDocument.unpack(packed), matcher, order);
     }
     if (!matches) {
       return null;
@@ -156,11 +154,17 @@ final class PackedScan {
     Object[] keys = new Object[sortFields.length];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = values[filterFields.length + i];
-      if (keys[i] == RawBson.UNREAD) {
-        return new SortedSelection.Keyed(SortedSelection.keysOf(PackedDocument.unpack(packed), sortFields), order, packed);
+      if (keys[i] == RawBson.UNREAD) { // a sort key of a type not read in place: the whole document decides
+        Document document = PackedDocument.unpack(packed);
+        return new SortedSelection.Keyed(SortedSelection.keysOf(document, sortFields), order, document);
       }
     }
     return new SortedSelection.Keyed(keys, order, idsOnly ? idOnly(packed, values[values.length - 1]) : packed);
+  }
+
+  /** A decoded document, judged by the collection's own matcher. */
+  private SortedSelection.Keyed decoded(Document document, BiPredicate<Document, Document> matcher, long order) {
+    return matcher.test(document, query) ? new SortedSelection.Keyed(SortedSelection.keysOf(document, sortFields), order, document) : null;
   }
 
   /** True or false when the raw values decide the filter, null when the document must be decoded to. */
