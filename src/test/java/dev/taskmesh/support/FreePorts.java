@@ -1,5 +1,6 @@
 package dev.taskmesh.support;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class FreePorts {
 
   private static final int LOWEST = 10_000;
+  static final String EPHEMERAL_RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
   private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
   private FreePorts() {
@@ -56,7 +58,11 @@ public final class FreePorts {
   /** The first port of {@code net.ipv4.ip_local_port_range} (Linux), or the IANA start elsewhere. */
   static int ephemeralRangeStart() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      String range;
+      // Not Files.readString: /proc reports a size that is not the content's, and it returned "3" here.
+      try (BufferedReader reader = Files.newBufferedReader(Path.of(EPHEMERAL_RANGE))) {
+        range = String.valueOf(reader.readLine()).trim();
+      }
       int start = Integer.parseInt(range.split("\\s+")[0]);
       return start > LOWEST + 1_000 ? start : 49_152;
     } catch (IOException | RuntimeException notLinux) {

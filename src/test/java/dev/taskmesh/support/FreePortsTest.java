@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class FreePortsTest {
@@ -24,6 +28,15 @@ class FreePortsTest {
       socket.bind(new InetSocketAddress("0.0.0.0", port));
       assertThat(socket.getLocalPort()).isEqualTo(port);
     }
+  }
+
+  @Test
+  void theEphemeralRangeIsTheKernels() throws Exception {
+    Path range = Path.of(FreePorts.EPHEMERAL_RANGE);
+    Assumptions.assumeTrue(Files.exists(range), "not Linux");
+    Process cat = new ProcessBuilder("cat", range.toString()).start();
+    String text = new String(cat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+    assertThat(FreePorts.ephemeralRangeStart()).isEqualTo(Integer.parseInt(text.split("\\s+")[0]));
   }
 
   @Test
