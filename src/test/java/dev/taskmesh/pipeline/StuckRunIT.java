@@ -24,12 +24,13 @@ import org.junit.jupiter.api.Timeout;
 class StuckRunIT {
 
   private static final long STUCK_AFTER_MS = 2_000;
+  private static final int MAX_RECOVERIES = 2;
   private static PipelineFixture fixture;
 
   @BeforeAll
   static void start() throws Exception {
     fixture = PipelineFixture.start(Map.of("STUCK_AFTER_MS", Long.toString(STUCK_AFTER_MS), "STUCK_SWEEP_MS", "250",
-        "MAX_RECOVERIES", "2"));
+        "MAX_RECOVERIES", Integer.toString(MAX_RECOVERIES)));
   }
 
   @AfterAll
@@ -66,5 +67,26 @@ class StuckRunIT {
     assertThat(fixture.ledger().executions(healthy.id())).isEqualTo(1);
     // A run once recovered is not recovered again: it is terminal now.
     assertThat(fixture.document(lostCommand.id()).getInteger("recoveries")).isEqualTo(1);
+  }
+
+  @Test
+  void aRunThatNeverProgressesIsDeclaredDeadAfterItsRecoveriesWithOneDeadLetter() throws Exception {
+    // Its handler outlives the test: each re-publication finds it still running, and its document never changes.
+    Run neverEnds = fixture.launch("never-ends", "sleep", new JsonObject().put("millis", 300_000));
+
+    JsonObject dead = fixture.awaitFinal(neverEnds.id(), 60_000);
+    assertThat(dead.getString("status")).isEqualTo("DEAD");
+    assertThat(dead.getInteger("recoveries")).as("re-published before giving up").isEqualTo(MAX_RECOVERIES);
+    assertThat(dead.getString("error")).contains("after " + MAX_RECOVERIES + " re-publication(s)");
+
+    String letterId = "run:" + neverEnds.id() + ":" + dead.getInteger("attempt");
+    JsonObject letter = null;
+    for (long deadline = System.currentTimeMillis() + 30_000; letter == null && System.currentTimeMillis() < deadline; Thread.sleep(100)) {
+      letter = fixture.mongo().findOne("dead_letters", new JsonObject().put("_id", letterId), null).await();
+    }
+    assertThat(letter).as("dead letter %s", letterId).isNotNull();
+    assertThat(letter.getString("runId")).isEqualTo(neverEnds.id());
+    assertThat(letter.getString("reason")).contains("no progress");
+    assertThat(fixture.mongo().count("dead_letters", new JsonObject().put("runId", neverEnds.id())).await()).isEqualTo(1L);
   }
 }
