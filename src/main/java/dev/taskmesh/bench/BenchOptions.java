@@ -35,14 +35,16 @@ public record BenchOptions(
         --pairs N            interleaved baseline/candidate pairs (default 5)
         --seconds S          duration of each measured phase (default 10)
         --warmup S           JIT warm-up before counting (default 5)
-        --warmup-batches N   at most N warm-up batches in pipeline and scale (default 30): they go on
-                             until the started system's JIT compiler uses under 10% of a core
+        --warmup-batches N   at most N warm-up batches in pipeline and scale, and N warm-up rounds per
+                             endpoint in http (default 30): they go on until the started system's JIT
+                             compiler uses under 10% of a core
         --jvm-options "..."  JVM options for the systems the harness starts (default none:
                              plain java -jar), e.g. "-Xmx256m" for the memory-capped run
         --system-jar PATH    the jar the harness starts as the system (default: this jar), to
                              compare two builds with the same harness
         --connections N      concurrent requests in closed loops (default 64)
-        --runs N             runs per pipeline or scale phase (default 20000; scale: runs/200)
+        --runs N             runs per pipeline or scale phase (default 20000; scale: runs/200); http
+                             first fills the store with N runs, so its list reads a store of that size
         --launch-batch N     runs per batch launch request in the pipeline (default 100, at most
                              500; 1 measures single launches only)
         --rates R1,R2        fixed launch rates for the pipeline's open loop (default: 50% of measured max)

@@ -42,6 +42,9 @@ class BenchSmokeIT {
       switch (report.getString("scenario")) {
         case "http" -> {
           assertThat(report.getJsonArray("candidates")).hasSize(3);
+          assertThat(report.getInteger("storeRuns")).as("the store filled before the list").isPositive();
+          assertThat(report.getJsonArray("candidates").stream().map(JsonObject.class::cast).map(c -> c.getInteger("warmUpRounds")))
+              .as("each endpoint warmed up on its own").allMatch(rounds -> rounds >= 1);
           JsonObject getRun = report.getJsonArray("candidates").getJsonObject(0);
           assertThat(getRun.getJsonObject("reqPerSec").getDouble("median")).isPositive();
           assertThat(getRun.getJsonObject("ratioToBaseline").getDouble("median")).isPositive();
