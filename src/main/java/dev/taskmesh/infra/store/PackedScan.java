@@ -182,6 +182,35 @@ final class PackedScan {
     return all;
   }
 
+  /**
+   * True when the stored bytes alone show that a document fails {@code query}: one of its top-level
+   * string or boolean equalities meets a stored string or boolean that differs. A conjunction with
+   * one false term is false, whatever its other terms say, so the document need not be decoded.
+   * False means "not shown here" (the caller decodes and matches as usual).
+   */
+  static boolean surelyUnmatched(Object stored, Document query) {
+    if (!(stored instanceof PackedDocument packed) || query.isEmpty()) {
+      return false;
+    }
+    List<String> fields = new ArrayList<>(query.size());
+    for (Map.Entry<String, Object> entry : query.entrySet()) {
+      if (plainField(entry.getKey()) && (entry.getValue() instanceof String || entry.getValue() instanceof Boolean)) {
+        fields.add(entry.getKey());
+      }
+    }
+    if (fields.isEmpty()) {
+      return false;
+    }
+    Object[] values = RawBson.read(packed.bson, RawBson.names(fields.toArray(String[]::new)));
+    for (int i = 0; i < fields.size(); i++) {
+      Object value = values[i];
+      if ((value instanceof String || value instanceof Boolean) && !value.equals(query.get(fields.get(i)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static Object idOnly(PackedDocument packed, Object id) {
     return id instanceof String ? new Document(ID, id) : packed;
   }

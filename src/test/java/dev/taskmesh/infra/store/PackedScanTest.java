@@ -80,4 +80,20 @@ class PackedScanTest {
         });
     assertThat(matched).containsExactly(new Document("_id", "r1"), new Document("_id", "r3"));
   }
+
+  @Test
+  void anUpdateGuardIsRefutedFromTheBytesOnlyByAStoredStringOrBooleanThatDiffers() {
+    Object queued = run(1, "QUEUED");
+    Object listed = run(2, List.of("QUEUED", "X"));
+    assertThat(PackedScan.surelyUnmatched(queued, new Document("status", "COMPLETED"))).isTrue();
+    assertThat(PackedScan.surelyUnmatched(queued, new Document("status", "QUEUED").append("taskId", "t0"))).as("one false term").isTrue();
+    assertThat(PackedScan.surelyUnmatched(queued, new Document("seq", new Document("$lt", 3)).append("taskId", "t0")))
+        .as("the range is left to the matcher, the string refutes").isTrue();
+    assertThat(PackedScan.surelyUnmatched(queued, new Document("status", "QUEUED").append("taskId", "t1"))).as("both hold").isFalse();
+    assertThat(PackedScan.surelyUnmatched(queued, new Document("status", true))).as("a boolean against a string").isTrue();
+    assertThat(PackedScan.surelyUnmatched(queued, new Document("missing", "x"))).as("absent: the matcher decides").isFalse();
+    assertThat(PackedScan.surelyUnmatched(listed, new Document("status", "COMPLETED"))).as("an array: the matcher decides").isFalse();
+    assertThat(PackedScan.surelyUnmatched(queued, new Document("input.n", "1"))).as("a dotted path").isFalse();
+    assertThat(PackedScan.surelyUnmatched(new Document("status", "QUEUED"), new Document("status", "X"))).as("not packed").isFalse();
+  }
 }

@@ -266,6 +266,48 @@ class StoreBackendsTest {
     }
   }
 
+  /**
+   * Id-list updates whose guards the stored bytes refute without decoding (a string or boolean that
+   * differs), beside look-alikes only the decoded document decides (an array holding the value, a
+   * number, a null).
+   */
+  private static List<Object> afterGuardedIdListUpdates(Supplier<MongoBackend> backend) {
+    try (TestStore store = TestStore.start(vertx, backend.get())) {
+      seed(store.client());
+      List<JsonObject[]> updates = List.of(
+          new JsonObject[] {new JsonObject().put("_id", "r33").put("status", "QUEUED").put("seq", new JsonObject().put("$lt", 100)), probe(1)},
+          new JsonObject[] {new JsonObject().put("_id", "r33").put("status", "COMPLETED").put("final", true), probe(2)},
+          new JsonObject[] {new JsonObject().put("_id", "r33").put("status", "COMPLETED").put("final", false), probe(3)},
+          new JsonObject[] {new JsonObject().put("_id", "r36").put("label", "x"), probe(4)},
+          new JsonObject[] {new JsonObject().put("_id", "r37").put("label", "y"), probe(5)},
+          new JsonObject[] {new JsonObject().put("_id", "r38").put("label", "3"), probe(6)},
+          new JsonObject[] {new JsonObject().put("_id", "r39").put("label", true), probe(7)},
+          new JsonObject[] {new JsonObject().put("_id", "r41").put("status", "true"), probe(8)});
+      List<Object> seen = new java.util.ArrayList<>();
+      for (JsonObject[] update : updates) {
+        JsonObject selector = update[0].copy().put("_id", new JsonObject().put("$in", new JsonArray().add(update[0].getString("_id")).add("nope")));
+        var result = store.client().updateCollectionWithOptions("runs", selector, update[1], new io.vertx.ext.mongo.UpdateOptions().setMulti(true)).await();
+        seen.add(List.of(result.getDocMatched(), result.getDocModified()));
+      }
+      seen.add(store.client().findWithOptions("runs", new JsonObject(), new FindOptions().setSort(new JsonObject().put("_id", 1))).await());
+      return seen;
+    }
+  }
+
+  @Test
+  void idListUpdatesRefutedFromTheBytesAnswerAsTheStockBackendsDo() {
+    List<Object> expected = afterGuardedIdListUpdates(MemoryBackend::new);
+    assertThat(afterGuardedIdListUpdates(() -> StoreBackends.h2(dir.resolve("fast-guarded.mv").toString())))
+        .isEqualTo(afterGuardedIdListUpdates(() -> new H2Backend(dir.resolve("stock-guarded.mv").toString())))
+        .isEqualTo(expected);
+    assertThat(expected.subList(0, 8)).as("only r33 with its true status and r36, whose array holds 'x', match").isEqualTo(List.of(
+        List.of(0L, 0L), List.of(0L, 0L), List.of(1L, 1L), List.of(1L, 1L), List.of(0L, 0L), List.of(0L, 0L), List.of(0L, 0L), List.of(0L, 0L)));
+  }
+
+  private static JsonObject probe(int n) {
+    return new JsonObject().put("$set", new JsonObject().put("probe", n));
+  }
+
   @Test
   void singleRunUpdatesAnswerAsTheStockH2BackendDoes() {
     List<Object> expected = afterSingleUpdates(() -> new H2Backend(dir.resolve("stock-single.mv").toString()));
