@@ -41,7 +41,7 @@ public final class HttpScenario {
       awaitHello(helloLoad);
       progress.show("filling the store with " + options.runs() + " runs");
       RunBatch.run(api, apiLoad, null, "sleep", new JsonObject(), options.runs(),
-          RunBatch.Launching.closed(PipelineScenario.BATCH_CONCURRENCY, Math.max(1, options.launchBatch())), progress);
+          RunBatch.Launching.closed(PipelineScenario.BATCH_CONCURRENCY, options.launchBatch()), progress);
       Map<String, LoadGenerator.Request> candidates = new LinkedHashMap<>();
       candidates.put("GET /api/runs/{id}", LoadGenerator.Request.get("/api/runs/" + runId, auth));
       candidates.put("GET /api/runs?status=COMPLETED&size=20", LoadGenerator.Request.get("/api/runs?status=COMPLETED&size=20", auth));
@@ -97,13 +97,13 @@ public final class HttpScenario {
 
   /**
    * Rounds of one endpoint, {@code --warmup} seconds each, until the system is warm
-   * ({@link WarmUpRounds}); at most {@value #MAX_WARMUP_ROUNDS} rounds (and {@code --warmup-batches}).
-   * Returns how many rounds it took.
+   * ({@link WarmUpRounds}), at most {@code --warmup-batches} rounds (a launch took 12–18 rounds of
+   * 5 s on this 2-core machine). Returns how many rounds it took.
    */
   private static int warmUp(SystemUnderTest sut, LoadGenerator apiLoad, String endpoint, LoadGenerator.Request request,
       BenchOptions options, Progress progress) {
     WarmUpRounds rounds = new WarmUpRounds(sut);
-    int most = Math.min(MAX_WARMUP_ROUNDS, options.warmupBatches());
+    int most = options.warmupBatches();
     for (int round = 1; round <= most; round++) {
       progress.show(endpoint + ": warm-up round " + round + "/" + most);
       rounds.roundStarts();
@@ -122,19 +122,17 @@ public final class HttpScenario {
    * (on a busy spell it was still climbing at round 6: 4,000 → 58,700 req/s).
    */
   private static void warmUpHello(LoadGenerator helloLoad, LoadGenerator.Request baseline, BenchOptions options, Progress progress) {
-    double previous = 0;
+    WarmUpRounds rounds = WarmUpRounds.byRatesAlone();
     for (int round = 1; round <= Math.min(10, options.warmupBatches()); round++) {
+      rounds.roundStarts();
       double rate = helloLoad.closedLoop("warmup", baseline, options.connections(), options.warmupSeconds(), Long.MAX_VALUE).perSecond();
-      progress.show(String.format("hello: warm-up round %d: %.1f/s", round, rate));
-      if (previous > 0 && Math.abs(rate - previous) <= 0.05 * previous) {
+      WarmUpRounds.Round outcome = rounds.roundEnds(Map.of("hello", rate));
+      progress.show("hello: warm-up round " + round + ": " + outcome.description());
+      if (outcome.warm()) {
         return;
       }
-      previous = rate;
     }
   }
-
-  /** A launch took ~2 minutes of its own load to stop compiling on this 2-core machine (24 rounds of 5 s). */
-  private static final int MAX_WARMUP_ROUNDS = 40;
 
   /** Launches of a warm-up or of the launch phase keep the pipeline busy for a while after it. */
   private static final int IDLE_WAIT_SECONDS = 300;

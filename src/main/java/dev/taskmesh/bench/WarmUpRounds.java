@@ -3,6 +3,7 @@ package dev.taskmesh.bench;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.Supplier;
 
 /**
  * When a warm-up may stop, for every scenario that warms a system up in rounds. A freshly started
@@ -18,27 +19,36 @@ final class WarmUpRounds {
   static final double QUIET_COMPILER_SHARE = 0.10;
   private static final double AGREEING = 0.05;
 
-  private final SystemUnderTest sut;
+  private final Supplier<OptionalDouble> compilerCpuSeconds;
   private final Map<String, Double> previous = new HashMap<>();
   private OptionalDouble compilerAtStart = OptionalDouble.empty();
   private long startedNanos;
 
   WarmUpRounds(SystemUnderTest sut) {
-    this.sut = sut;
+    this(sut::compilerCpuSeconds);
+  }
+
+  private WarmUpRounds(Supplier<OptionalDouble> compilerCpuSeconds) {
+    this.compilerCpuSeconds = compilerCpuSeconds;
+  }
+
+  /** For a process whose compiler the harness cannot see (the hello server): warm when the rates agree. */
+  static WarmUpRounds byRatesAlone() {
+    return new WarmUpRounds(OptionalDouble::empty);
   }
 
   /** The outcome of a round and a line for the progress display. */
   record Round(boolean warm, String description) {}
 
   void roundStarts() {
-    compilerAtStart = sut.compilerCpuSeconds();
+    compilerAtStart = compilerCpuSeconds.get();
     startedNanos = System.nanoTime();
   }
 
   /** The rates the round measured, by what they measure (a phase seen again in a later round is compared with this one). */
   Round roundEnds(Map<String, Double> rates) {
     double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
-    OptionalDouble compilerNow = sut.compilerCpuSeconds();
+    OptionalDouble compilerNow = compilerCpuSeconds.get();
     StringBuilder description = new StringBuilder();
     rates.forEach((what, rate) -> description.append(description.length() == 0 ? "" : ", ").append(String.format("%s %.1f/s", what, rate)));
     boolean warm;

@@ -31,4 +31,15 @@ class WarmUpRoundsTest {
     assertThat(round(Map.of("runs", 510.0)).warm()).isTrue();
     assertThat(round(Map.of("batched runs", 3_000.0)).warm()).isFalse();
   }
+
+  @Test
+  void aProcessJudgedByRatesAloneIsWarmWhenTwoRoundsAgree() {
+    WarmUpRounds hello = WarmUpRounds.byRatesAlone();
+    hello.roundStarts();
+    assertThat(hello.roundEnds(Map.of("hello", 4_000.0)).warm()).isFalse();
+    hello.roundStarts();
+    assertThat(hello.roundEnds(Map.of("hello", 58_700.0)).warm()).as("still climbing").isFalse();
+    hello.roundStarts();
+    assertThat(hello.roundEnds(Map.of("hello", 60_000.0)).warm()).isTrue();
+  }
 }
