@@ -133,7 +133,7 @@ final class IndexedH2Collection extends H2Collection {
       return new Document("n", 0).append("nModified", 0);
     }
     Document stored = PackedDocument.unpack(raw);
-    Boolean matches = stored == null ? Boolean.FALSE : SimpleUpdate.matches(stored, rest);
+    Boolean matches = SimpleUpdate.matches(stored, rest);
     if (matches == null) {
       matches = documentMatchesQuery(stored, rest);
     }

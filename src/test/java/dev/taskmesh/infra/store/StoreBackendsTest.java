@@ -192,6 +192,16 @@ class StoreBackendsTest {
     }
   }
 
+  private static List<JsonObject> allRuns(MongoClient client) {
+    return client.findWithOptions("runs", new JsonObject(), new FindOptions().setSort(new JsonObject().put("_id", 1))).await();
+  }
+
+  /** A multi-document update's matched and modified counts. */
+  private static List<Long> updateMany(MongoClient client, JsonObject selector, JsonObject update) {
+    var result = client.updateCollectionWithOptions("runs", selector, update, new io.vertx.ext.mongo.UpdateOptions().setMulti(true)).await();
+    return List.of(result.getDocMatched(), result.getDocModified());
+  }
+
   /** Multi-document updates of id lists (the outbox markers' shape) go id by id here: same counts, same documents. */
   private static List<Object> afterUpdates(Supplier<MongoBackend> backend) {
     try (TestStore store = TestStore.start(vertx, backend.get())) {
@@ -204,12 +214,10 @@ class StoreBackendsTest {
       List<Object> seen = new java.util.ArrayList<>();
       for (JsonObject guard : List.of(new JsonObject(), new JsonObject().put("outbox", true), new JsonObject().put("seq", new JsonObject().put("$lt", 20)))) {
         JsonObject selector = guard.copy().put("_id", new JsonObject().put("$in", ids));
-        var result = store.client().updateCollectionWithOptions("runs", selector,
-            new JsonObject().put("$set", new JsonObject().put("outbox", false)).put("$inc", new JsonObject().put("seq", 100)),
-            new io.vertx.ext.mongo.UpdateOptions().setMulti(true)).await();
-        seen.add(List.of(result.getDocMatched(), result.getDocModified()));
+        seen.add(updateMany(store.client(), selector,
+            new JsonObject().put("$set", new JsonObject().put("outbox", false)).put("$inc", new JsonObject().put("seq", 100))));
       }
-      seen.add(store.client().findWithOptions("runs", new JsonObject(), new FindOptions().setSort(new JsonObject().put("_id", 1))).await());
+      seen.add(allRuns(store.client()));
       return seen;
     }
   }
@@ -261,7 +269,7 @@ class StoreBackendsTest {
             .otherwise(e -> "refused: " + e.getMessage().replaceAll("server [^ ]+", "server"))
             .await());
       }
-      seen.add(store.client().findWithOptions("runs", new JsonObject(), new FindOptions().setSort(new JsonObject().put("_id", 1))).await());
+      seen.add(allRuns(store.client()));
       return seen;
     }
   }
@@ -286,10 +294,9 @@ class StoreBackendsTest {
       List<Object> seen = new java.util.ArrayList<>();
       for (JsonObject[] update : updates) {
         JsonObject selector = update[0].copy().put("_id", new JsonObject().put("$in", new JsonArray().add(update[0].getString("_id")).add("nope")));
-        var result = store.client().updateCollectionWithOptions("runs", selector, update[1], new io.vertx.ext.mongo.UpdateOptions().setMulti(true)).await();
-        seen.add(List.of(result.getDocMatched(), result.getDocModified()));
+        seen.add(updateMany(store.client(), selector, update[1]));
       }
-      seen.add(store.client().findWithOptions("runs", new JsonObject(), new FindOptions().setSort(new JsonObject().put("_id", 1))).await());
+      seen.add(allRuns(store.client()));
       return seen;
     }
   }
