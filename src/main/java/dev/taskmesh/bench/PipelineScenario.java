@@ -25,7 +25,10 @@ public final class PipelineScenario {
     ApiClient api = new ApiClient(sut.baseUrl()).login(options.email(), options.password());
     String kafka = options.kafka().orElse(sut.kafkaBootstrap());
     try (LoadGenerator load = new LoadGenerator(vertx, sut.baseUrl(), options.connections())) {
-      warmUp(api, load, sut, "sleep", new JsonObject(), Math.max(100, options.runs() / 10), options, options.launchBatch(), progress);
+      // Full-size batches: the JIT settles after a number of runs (~200,000 here, 19-23 batches of
+      // 10,000), not of batches. With a tenth of --runs each, 30 batches were mostly the harness
+      // waiting for its polls, and the measurement began with the compiler still at 30% of a core.
+      warmUp(api, load, sut, "sleep", new JsonObject(), Math.max(100, options.runs()), options, options.launchBatch(), progress);
 
       List<Double> fullSpeed = new ArrayList<>();
       List<Double> batchedSpeed = new ArrayList<>();

@@ -86,7 +86,9 @@ public final class RunBatch {
       // measured) and only then the finished ones, once, to confirm. Poll gently all the same:
       // rates and latencies come from the stored timestamps, not from when polling noticed.
       long unfinished = api.countUnfinishedRuns(taskId);
-      done = unfinished == 0 ? api.countFinishedRuns(taskId) : expected - unfinished;
+      // The unfinished count sums one query per status, so a run moving between two of them may be
+      // counted twice: never show fewer than none done.
+      done = unfinished == 0 ? api.countFinishedRuns(taskId) : Math.max(0, expected - unfinished);
       progress.show(type + ": " + done + "/" + expected + " runs terminal");
       if (done >= expected) {
         break;
