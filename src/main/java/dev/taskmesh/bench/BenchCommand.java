@@ -30,6 +30,7 @@ public final class BenchCommand {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     try {
       for (JsonObject result : runScenarios(options, vertx)) {
+        result.put("goals", Goals.toJson(Goals.judge(result)));
         Path file = Report.write(result, options.out());
         Report.print(result, System.out);
         System.out.println("report: " + file);

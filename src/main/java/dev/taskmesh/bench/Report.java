@@ -1,5 +1,6 @@
 package dev.taskmesh.bench;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,6 +35,20 @@ public final class Report {
               result.getLong("peakRssUnderLoadMb"), result.getInteger("loadRuns")));
       default -> out.println(result.encodePrettily());
     }
+    printGoals(result, out);
+  }
+
+  private static void printGoals(JsonObject result, PrintStream out) {
+    JsonArray goals = result.getJsonArray("goals");
+    if (goals == null || goals.isEmpty()) {
+      return;
+    }
+    out.println("goals (issue 7), medians:");
+    goals.forEach(item -> {
+      JsonObject goal = (JsonObject) item;
+      out.printf("  %-58s %12s %10s   %s%n", goal.getString("goal"), Goals.format(goal.getDouble("measured")), goal.getString("target"),
+          goal.getBoolean("met") ? "met" : "NOT MET");
+    });
   }
 
   private static void printHttp(JsonObject result, PrintStream out) {

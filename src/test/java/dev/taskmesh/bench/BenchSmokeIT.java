@@ -24,7 +24,8 @@ class BenchSmokeIT {
     try (AppProcess bench = AppProcess.start(dir, Map.of(), "bench", "all", "--quick", "--connections", "8", "--out", out.toString())) {
       int exit = bench.awaitExit(Duration.ofMinutes(6));
       assertThat(exit).as(bench.stderr()).isZero();
-      assertThat(bench.stdout()).contains("hello (baseline)", "pipeline (", "system CPU per run", "scale (checksum", "memory: idle RSS");
+      assertThat(bench.stdout()).contains("hello (baseline)", "pipeline (", "system CPU per run", "scale (checksum", "memory: idle RSS",
+          "goals (issue 7), medians:");
     }
     List<JsonObject> reports;
     try (Stream<Path> files = Files.list(out)) {
@@ -39,6 +40,9 @@ class BenchSmokeIT {
     assertThat(reports).extracting(r -> r.getString("scenario")).containsExactlyInAnyOrder("memory", "http", "pipeline", "scale");
     for (JsonObject report : reports) {
       assertThat(report.getJsonObject("machine").getInteger("cpus")).isPositive();
+      // Every scenario's figures are judged against the goals: 2 for http and pipeline, 1 for scale and memory.
+      assertThat(report.getJsonArray("goals")).as("goals of " + report.getString("scenario"))
+          .hasSize(Map.of("http", 2, "pipeline", 2, "scale", 1, "memory", 1).get(report.getString("scenario")));
       switch (report.getString("scenario")) {
         case "http" -> {
           assertThat(report.getJsonArray("candidates")).hasSize(3);
