@@ -74,7 +74,7 @@ public final class ApiVerticle extends VerticleBase {
     TokenRevocations revocations = new TokenRevocations(mongo, gateway.tokens(), TokenRevocations.relevantFor(config.auth()));
     AccountService accounts = new AccountService(vertx, new AccountRepository(mongo), gateway.hasher(), gateway.tokens(), revocations,
         gateway.dummyHash());
-    streams = new EventStreams(vertx, runService, runs, config.api().maxStreamsPerCaller());
+    streams = new EventStreams(vertx, runService, runs, config.api().maxStreamsPerCaller(), relay::reported);
 
     Map<String, Handler<RoutingContext>> operations = new LinkedHashMap<>();
     new AuthRoutes(accounts, gateway.loginPerAccount(), gateway.loginPerAddress()).register(operations);

@@ -26,7 +26,8 @@ import java.util.Map;
  * (every applied change, cancels and launches included). One consumer per API verticle; all state
  * lives on that verticle's event loop. A caller sees only the runs they launched (admins: all);
  * the launcher of a run is taken from the event, or looked up once and cached. A client that
- * cannot keep up is disconnected rather than buffered without bound.
+ * cannot keep up is disconnected rather than buffered without bound. Every change also goes to
+ * {@code everyChange} (the API's outbox relay), so the verticle subscribes to the notices once.
  */
 final class EventStreams {
 
@@ -46,6 +47,7 @@ final class EventStreams {
       return size() > OWNER_CACHE;
     }
   };
+  private final Handler<JsonObject> everyChange;
   private MessageConsumer<JsonObject> consumer;
   private long heartbeat = -1;
 
@@ -74,11 +76,12 @@ final class EventStreams {
     }
   }
 
-  EventStreams(Vertx vertx, RunService runs, RunRepository repository, int maxPerCaller) {
+  EventStreams(Vertx vertx, RunService runs, RunRepository repository, int maxPerCaller, Handler<JsonObject> everyChange) {
     this.vertx = vertx;
     this.runs = runs;
     this.repository = repository;
     this.maxPerCaller = maxPerCaller;
+    this.everyChange = everyChange;
   }
 
   void start() {
@@ -157,6 +160,10 @@ final class EventStreams {
 
   private void dispatch(Message<JsonObject> message) {
     JsonObject change = message.body();
+    if (change == null) {
+      return;
+    }
+    everyChange.handle(change);
     String runId = change.getString("runId");
     if (runId == null) {
       return;

@@ -10,7 +10,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * Markers of runs acknowledged together are cleared in one bulk write, {@value #MARK_DELAY_MS} ms
  * after the first acknowledgement: by then a worker has usually reported on most of them, and its
  * event already cleared the marker (any worker event proves the run was published), so the write
- * changes only the runs still waiting, which move to PENDING. One relay per verticle instance: it
- * is used from that verticle's context only; {@link #flush} writes what waits (on stop).
+ * changes only the runs still waiting, which move to PENDING. A run whose worker event the store
+ * has already written ({@link #reported}, from the status notices) leaves the waiting batch at
+ * once, so the delayed write covers only runs still unreported. One relay per verticle instance:
+ * it is used from that verticle's context only; {@link #flush} writes what waits (on stop).
  */
 public final class OutboxRelay {
 
@@ -38,11 +43,15 @@ public final class OutboxRelay {
     Future<Void> send(String topic, String key, JsonObject value, String traceparent);
   }
 
+  /** A published run waiting for its marker write, and whoever waits for that write. */
+  private record Waiting(Run run, List<Promise<Void>> marked) {}
+
+  private record Attempt(String runId, int attempt) {}
+
   private final RunRepository runs;
   private final Sender publisher;
   private final String topic;
-  private List<Run> toMark = new ArrayList<>();
-  private List<Promise<Void>> marked = new ArrayList<>();
+  private Map<Attempt, Waiting> toMark = new LinkedHashMap<>();
   private long markTimer = -1;
   private Vertx vertx;
 
@@ -69,9 +78,14 @@ public final class OutboxRelay {
       return runs.markPublished(run);
     }
     Promise<Void> done = Promise.promise();
-    toMark.add(run);
-    marked.add(done);
-    if (toMark.size() == 1) {
+    Attempt key = new Attempt(run.id(), run.attempt());
+    Waiting waiting = toMark.get(key);
+    if (waiting != null) {
+      waiting.marked().add(done); // published twice (the sweep met the fast path): one marker write
+      return done.future();
+    }
+    toMark.put(key, new Waiting(run, new ArrayList<>(List.of(done))));
+    if (markTimer == -1) {
       vertx = context.owner();
       markTimer = vertx.setTimer(MARK_DELAY_MS, id -> {
         markTimer = -1;
@@ -79,6 +93,40 @@ public final class OutboxRelay {
       });
     }
     return done.future();
+  }
+
+  /**
+   * A status change of a run was written (a notice on {@code runs.status}). A worker's event (or a
+   * cancel) of the attempt this relay published cleared the run's marker in that same write, so
+   * the run leaves the waiting batch and its marker write counts as done. QUEUED notices (the API's
+   * own, at launch and retry) and other attempts change nothing: their runs keep their marker write.
+   */
+  public void reported(JsonObject statusChange) {
+    if (toMark.isEmpty()) {
+      return; // most notices, when markers are written soon after publishing
+    }
+    String runId = statusChange.getString("runId");
+    Object attempt = statusChange.getValue("attempt");
+    String status = statusChange.getString("status");
+    if (runId == null || !(attempt instanceof Number number) || status == null) {
+      return;
+    }
+    try {
+      reported(runId, number.intValue(), RunStatus.valueOf(status));
+    } catch (IllegalArgumentException unknownStatus) {
+      // a notice from a newer version of the system: its run keeps its marker write
+    }
+  }
+
+  /** {@link #reported(JsonObject)} for one run's change, already read. */
+  public void reported(String runId, int attempt, RunStatus status) {
+    if (status == RunStatus.QUEUED || status == RunStatus.PENDING || toMark.isEmpty()) {
+      return;
+    }
+    Waiting waiting = toMark.remove(new Attempt(runId, attempt));
+    if (waiting != null) {
+      waiting.marked().forEach(Promise::complete);
+    }
   }
 
   /** Clears the markers waiting for their delayed write now; completes when that write is done. */
@@ -94,11 +142,10 @@ public final class OutboxRelay {
     if (toMark.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Run> batch = toMark;
-    List<Promise<Void>> promises = marked;
-    toMark = new ArrayList<>();
-    marked = new ArrayList<>();
-    return runs.markPublished(batch).onComplete(result -> promises.forEach(p -> p.handle(result)));
+    Collection<Waiting> batch = toMark.values();
+    toMark = new LinkedHashMap<>();
+    return runs.markPublished(batch.stream().map(Waiting::run).toList())
+        .onComplete(result -> batch.forEach(waiting -> waiting.marked().forEach(p -> p.handle(result))));
   }
 
   /** Publishes runs accepted before {@code acceptedBefore} and still unpublished; returns how many. */

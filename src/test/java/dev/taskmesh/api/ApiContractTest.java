@@ -56,7 +56,7 @@ class ApiContractTest {
     new UserRoutes(null).register(operations);
     new TaskRoutes(null, TaskHandlers.defaults()).register(operations);
     new RunRoutes(null, null).register(operations);
-    new EventStreams(vertx, null, null, 1).register(operations);
+    new EventStreams(vertx, null, null, 1, change -> { }).register(operations);
     new RunResultPage(null).register(operations, null);
     new DeadLetterRoutes(null).register(operations);
     return operations;

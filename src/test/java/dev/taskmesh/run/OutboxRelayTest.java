@@ -85,6 +85,49 @@ class OutboxRelayTest {
   }
 
   @Test
+  void aRunWhoseWorkerEventWasWrittenLeavesTheMarkerWriteWhileOthersKeepIt() {
+    Run reported = launched();
+    Run unreported = launched();
+    OutboxRelay relay = relay();
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    List<Future<Void>> published = new CopyOnWriteArrayList<>();
+    onContext(context, () -> {
+      published.add(relay.publish(reported));
+      published.add(relay.publish(unreported));
+      return Future.succeededFuture();
+    });
+
+    // The notices as the updater and the API publish them. The API's own QUEUED notice and a
+    // notice of another attempt say nothing about this attempt's marker.
+    List<Boolean> completeAfterNotices = onContext(context, () -> {
+      relay.reported(RunEvent.of(unreported.id(), 1, RunStatus.QUEUED, null, null, null).toJson());
+      relay.reported(RunEvent.of(unreported.id(), 2, RunStatus.COMPLETED, Instant.now(), null, null).toJson());
+      relay.reported(new JsonObject().put("runId", unreported.id()).put("attempt", 1).put("status", "NOT_A_STATUS"));
+      relay.reported(RunEvent.of(reported.id(), 1, RunStatus.COMPLETED, Instant.now(), null, null).toJson().put("seq", 99));
+      return Future.succeededFuture(published.stream().map(Future::isComplete).toList());
+    });
+    assertThat(completeAfterNotices).as("the reported run's marker counts as written at once; the other still waits")
+        .containsExactly(true, false);
+
+    onContext(context, relay::flush);
+    // The store never saw the reported run's event here (only its notice): left out of the marker
+    // write, it is still QUEUED with its marker, where the unreported run moved to PENDING.
+    JsonObject reportedDoc = runs.findDocument(reported.id()).await().orElseThrow();
+    assertThat(reportedDoc.getString("status")).isEqualTo("QUEUED");
+    assertThat(reportedDoc.getBoolean("outbox")).isTrue();
+    JsonObject unreportedDoc = runs.findDocument(unreported.id()).await().orElseThrow();
+    assertThat(unreportedDoc.getString("status")).isEqualTo("PENDING");
+    assertThat(unreportedDoc.getBoolean("outbox")).isFalse();
+    assertThat(published.get(1).succeeded()).isTrue();
+  }
+
+  private static <T> T onContext(io.vertx.core.Context context, java.util.function.Supplier<Future<T>> action) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(done));
+    return done.future().await();
+  }
+
+  @Test
   void flushWritesWaitingMarkersAtOnce() {
     Run run = launched();
     OutboxRelay relay = relay();
