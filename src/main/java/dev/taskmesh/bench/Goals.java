@@ -26,7 +26,6 @@ public final class Goals {
       return new JsonObject().put("goal", goal).put("measured", measured)
           .put("target", (atLeast ? "≥ " : "≤ ") + format(target)).put("met", met());
     }
-
   }
 
   /** Figures as the tables show them: whole numbers from 100 on, two decimals below. */
@@ -34,8 +33,8 @@ public final class Goals {
     return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f", value);
   }
 
-  static final String GET_RUN = "GET /api/runs/{id}";
-  static final String LAUNCH = "POST /api/tasks/{id}/runs";
+  static final String GET_RUN = HttpScenario.GET_RUN;
+  static final String LAUNCH = HttpScenario.LAUNCH;
 
   private Goals() {}
 

@@ -22,6 +22,10 @@ import java.util.Map;
  */
 public final class HttpScenario {
 
+  /** The endpoints the goals name ({@link Goals}), as they appear in the report. */
+  static final String GET_RUN = "GET /api/runs/{id}";
+  static final String LAUNCH = "POST /api/tasks/{id}/runs";
+
   private HttpScenario() {}
 
   public static JsonObject run(BenchOptions options, SystemUnderTest sut, Vertx vertx) throws Exception {
@@ -43,9 +47,9 @@ public final class HttpScenario {
       RunBatch.run(api, apiLoad, null, "sleep", new JsonObject(), options.runs(),
           RunBatch.Launching.closed(PipelineScenario.BATCH_CONCURRENCY, options.launchBatch()), progress);
       Map<String, LoadGenerator.Request> candidates = new LinkedHashMap<>();
-      candidates.put("GET /api/runs/{id}", LoadGenerator.Request.get("/api/runs/" + runId, auth));
+      candidates.put(GET_RUN, LoadGenerator.Request.get("/api/runs/" + runId, auth));
       candidates.put("GET /api/runs?status=COMPLETED&size=20", LoadGenerator.Request.get("/api/runs?status=COMPLETED&size=20", auth));
-      candidates.put("POST /api/tasks/{id}/runs", new LoadGenerator.Request(HttpMethod.POST, "/api/tasks/" + taskId + "/runs", auth,
+      candidates.put(LAUNCH, new LoadGenerator.Request(HttpMethod.POST, "/api/tasks/" + taskId + "/runs", auth,
           Buffer.buffer("{}"), 202, body -> { }));
       LoadGenerator.Request baseline = LoadGenerator.Request.get("/hello", Map.of());
 
