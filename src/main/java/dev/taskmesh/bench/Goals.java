@@ -33,17 +33,14 @@ public final class Goals {
     return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f", value);
   }
 
-  static final String GET_RUN = HttpScenario.GET_RUN;
-  static final String LAUNCH = HttpScenario.LAUNCH;
-
   private Goals() {}
 
   public static List<Verdict> judge(JsonObject report) {
     List<Verdict> verdicts = new ArrayList<>();
     switch (report.getString("scenario", "")) {
       case "http" -> {
-        ratioToHello(report, GET_RUN).ifPresent(r -> verdicts.add(new Verdict(GET_RUN + " req/s / hello req/s", r, 0.35, true)));
-        ratioToHello(report, LAUNCH).ifPresent(r -> verdicts.add(new Verdict(LAUNCH + " req/s / hello req/s", r, 0.15, true)));
+        ratioToHello(report, HttpScenario.GET_RUN).ifPresent(r -> verdicts.add(new Verdict(HttpScenario.GET_RUN + " req/s / hello req/s", r, 0.35, true)));
+        ratioToHello(report, HttpScenario.LAUNCH).ifPresent(r -> verdicts.add(new Verdict(HttpScenario.LAUNCH + " req/s / hello req/s", r, 0.15, true)));
       }
       case "pipeline" -> {
         median(report, "maxRunsPerSec").ifPresent(rate -> verdicts.add(new Verdict(

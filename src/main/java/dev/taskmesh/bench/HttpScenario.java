@@ -53,13 +53,15 @@ public final class HttpScenario {
           Buffer.buffer("{}"), 202, body -> { }));
       LoadGenerator.Request baseline = LoadGenerator.Request.get("/hello", Map.of());
 
-      warmUpHello(helloLoad, baseline, options, progress);
+      warmUp(WarmUpRounds.byRatesAlone(), helloLoad, "hello", baseline, Math.min(MAX_HELLO_WARMUP_ROUNDS, options.warmupBatches()),
+          options, progress);
 
       JsonArray results = new JsonArray();
       Map<String, Double> helloMax = new LinkedHashMap<>();
       for (var candidate : candidates.entrySet()) {
         api.awaitIdle(IDLE_WAIT_SECONDS, progress);
-        int warmUpRounds = warmUp(sut, apiLoad, candidate.getKey(), candidate.getValue(), options, progress);
+        int warmUpRounds = warmUp(new WarmUpRounds(sut), apiLoad, candidate.getKey(), candidate.getValue(), options.warmupBatches(),
+            options, progress);
         List<Double> base = new ArrayList<>();
         List<Double> cand = new ArrayList<>();
         List<Double> candP50 = new ArrayList<>();
@@ -100,18 +102,16 @@ public final class HttpScenario {
   }
 
   /**
-   * Rounds of one endpoint, {@code --warmup} seconds each, until the system is warm
-   * ({@link WarmUpRounds}), at most {@code --warmup-batches} rounds (a launch took 12–18 rounds of
-   * 5 s on this 2-core machine). Returns how many rounds it took.
+   * Rounds of one endpoint, {@code --warmup} seconds each, until {@code rounds} says it is warm, at
+   * most {@code most} rounds (a launch took 12–18 rounds of 5 s on this 2-core machine). Returns how
+   * many rounds it took.
    */
-  private static int warmUp(SystemUnderTest sut, LoadGenerator apiLoad, String endpoint, LoadGenerator.Request request,
+  private static int warmUp(WarmUpRounds rounds, LoadGenerator load, String endpoint, LoadGenerator.Request request, int most,
       BenchOptions options, Progress progress) {
-    WarmUpRounds rounds = new WarmUpRounds(sut);
-    int most = options.warmupBatches();
     for (int round = 1; round <= most; round++) {
       progress.show(endpoint + ": warm-up round " + round + "/" + most);
       rounds.roundStarts();
-      double rate = apiLoad.closedLoop("warmup", request, options.connections(), options.warmupSeconds(), Long.MAX_VALUE).perSecond();
+      double rate = load.closedLoop("warmup", request, options.connections(), options.warmupSeconds(), Long.MAX_VALUE).perSecond();
       WarmUpRounds.Round outcome = rounds.roundEnds(Map.of(endpoint, rate));
       progress.show(endpoint + ": warm-up round " + round + ": " + outcome.description());
       if (outcome.warm()) {
@@ -122,21 +122,11 @@ public final class HttpScenario {
   }
 
   /**
-   * The hello server is another process: warm when two rounds agree within 5%, at most 10 rounds
-   * (on a busy spell it was still climbing at round 6: 4,000 → 58,700 req/s).
+   * The hello server is another process, whose compiler the harness cannot see: it is warm when two
+   * rounds agree within 5%, at most this many rounds (on a busy spell it was still climbing at round
+   * 6: 4,000 → 58,700 req/s).
    */
-  private static void warmUpHello(LoadGenerator helloLoad, LoadGenerator.Request baseline, BenchOptions options, Progress progress) {
-    WarmUpRounds rounds = WarmUpRounds.byRatesAlone();
-    for (int round = 1; round <= Math.min(10, options.warmupBatches()); round++) {
-      rounds.roundStarts();
-      double rate = helloLoad.closedLoop("warmup", baseline, options.connections(), options.warmupSeconds(), Long.MAX_VALUE).perSecond();
-      WarmUpRounds.Round outcome = rounds.roundEnds(Map.of("hello", rate));
-      progress.show("hello: warm-up round " + round + ": " + outcome.description());
-      if (outcome.warm()) {
-        return;
-      }
-    }
-  }
+  private static final int MAX_HELLO_WARMUP_ROUNDS = 10;
 
   /** Launches of a warm-up or of the launch phase keep the pipeline busy for a while after it. */
   private static final int IDLE_WAIT_SECONDS = 300;

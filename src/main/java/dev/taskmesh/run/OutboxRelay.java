@@ -108,24 +108,25 @@ public final class OutboxRelay {
     String runId = statusChange.getString("runId");
     Object attempt = statusChange.getValue("attempt");
     String status = statusChange.getString("status");
-    if (runId == null || !(attempt instanceof Number number) || status == null) {
+    if (runId == null || !(attempt instanceof Number number) || !clearsMarker(status)) {
       return;
     }
-    try {
-      reported(runId, number.intValue(), RunStatus.valueOf(status));
-    } catch (IllegalArgumentException unknownStatus) {
-      // a notice from a newer version of the system: its run keeps its marker write
+    Waiting waiting = toMark.remove(new Attempt(runId, number.intValue()));
+    if (waiting != null) {
+      waiting.marked().forEach(Promise::complete);
     }
   }
 
-  /** {@link #reported(JsonObject)} for one run's change, already read. */
-  public void reported(String runId, int attempt, RunStatus status) {
-    if (status == RunStatus.QUEUED || status == RunStatus.PENDING || toMark.isEmpty()) {
-      return;
+  /** A worker's status or a cancel; not the API's own QUEUED or PENDING, nor one this version does not know. */
+  private static boolean clearsMarker(String status) {
+    if (status == null) {
+      return false;
     }
-    Waiting waiting = toMark.remove(new Attempt(runId, attempt));
-    if (waiting != null) {
-      waiting.marked().forEach(Promise::complete);
+    try {
+      RunStatus known = RunStatus.valueOf(status);
+      return known != RunStatus.QUEUED && known != RunStatus.PENDING;
+    } catch (IllegalArgumentException unknown) {
+      return false;
     }
   }
 

@@ -20,15 +20,15 @@ class GoalsTest {
   @Test
   void httpJudgesTheReadAndTheLaunchOnTheirMedianRatiosToHello() {
     JsonObject http = new JsonObject().put("scenario", "http").put("candidates", new JsonArray()
-        .add(candidate(Goals.GET_RUN, 0.38))
+        .add(candidate(HttpScenario.GET_RUN, 0.38))
         .add(candidate("GET /api/runs?status=COMPLETED&size=20", 0.001))
-        .add(candidate(Goals.LAUNCH, 0.07)));
+        .add(candidate(HttpScenario.LAUNCH, 0.07)));
 
     List<Goals.Verdict> verdicts = Goals.judge(http);
 
     assertThat(verdicts).extracting(Goals.Verdict::measured).containsExactly(0.38, 0.07);
     assertThat(verdicts).extracting(Goals.Verdict::met).containsExactly(true, false);
-    assertThat(verdicts.get(1).goal()).contains(Goals.LAUNCH);
+    assertThat(verdicts.get(1).goal()).contains(HttpScenario.LAUNCH);
   }
 
   @Test
