@@ -102,7 +102,10 @@ class ObservabilityIT {
 
   @Test
   void prometheusCountsTheCompletedRuns() throws Exception {
-    double before = scrapeValue(app.http().get("/metrics").body(), "taskmesh_runs_status_total{status=\"COMPLETED\"}");
+    String timed = "taskmesh_task_duration_seconds_count{outcome=\"completed\",type=\"primes\"}";
+    String scrapeBefore = app.http().get("/metrics").body();
+    double before = scrapeValue(scrapeBefore, "taskmesh_runs_status_total{status=\"COMPLETED\"}");
+    double timedBefore = scrapeValue(scrapeBefore, timed);
     int n = 5;
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -123,6 +126,8 @@ class ObservabilityIT {
       Thread.sleep(250);
     }
     assertThat(last).as("PromQL " + query + "; prometheus log: " + Files.readString(dir.resolve("prometheus.log"))).isEqualTo(expected);
+    assertThat(scrapeValue(app.http().get("/metrics").body(), timed)).as("each attempt is timed, in the one timer of its type and outcome")
+        .isGreaterThanOrEqualTo(timedBefore + n);
   }
 
   @Test

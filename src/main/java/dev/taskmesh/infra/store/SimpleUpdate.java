@@ -107,7 +107,9 @@ final class SimpleUpdate {
             if (before != null && !(before instanceof List<?>)) {
               return null; // an error in MongoDB: let the general path raise it
             }
-            List<Object> values = before == null ? new ArrayList<>() : new ArrayList<>((List<?>) before);
+            List<?> earlier = before == null ? List.of() : (List<?>) before;
+            List<Object> values = new ArrayList<>(earlier.size() + 1); // sized for the push: no second copy
+            values.addAll(earlier);
             values.add(field.getValue());
             updated.put(name, values);
             modified = true;
