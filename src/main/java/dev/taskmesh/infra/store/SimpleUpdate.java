@@ -108,8 +108,11 @@ final class SimpleUpdate {
               return null; // an error in MongoDB: let the general path raise it
             }
             List<?> earlier = before == null ? List.of() : (List<?>) before;
-            List<Object> values = new ArrayList<>(earlier.size() + 1); // sized for the push: no second copy
-            values.addAll(earlier);
+            // One array, sized for the push (addAll would copy the earlier values twice).
+            List<Object> values = new ArrayList<>(earlier.size() + 1);
+            for (Object value : earlier) {
+              values.add(value);
+            }
             values.add(field.getValue());
             updated.put(name, values);
             modified = true;
