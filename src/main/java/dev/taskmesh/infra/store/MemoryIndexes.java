@@ -63,11 +63,12 @@ final class MemoryIndexes<P> {
     for (String field : spec.keys()) {
       Object old = before == null ? null : before.get(field);
       Object value = after.get(field);
+      P kept = position;
       if (isKey(old) && !old.equals(value)) {
-        remove(field, old, position);
+        kept = remove(field, old, position);
       }
       if (isKey(value)) {
-        keyed.get(field).computeIfAbsent(value, v -> new ConcurrentSkipListSet<>(positionOrder)).add(position);
+        keyed.get(field).computeIfAbsent(value, v -> new ConcurrentSkipListSet<>(positionOrder)).add(kept);
       }
     }
   }
@@ -85,11 +86,25 @@ final class MemoryIndexes<P> {
     }
   }
 
-  private void remove(String field, Object value, P position) {
+  /**
+   * Removes a position from one key's set; returns the instance the set held (else {@code position}).
+   * A status change moves a run from one set to another: moving the instance the sets already share
+   * keeps one id string per run, where adding the update's own copy kept two, ~77 bytes a run for
+   * as long as the store holds it.
+   */
+  private P remove(String field, Object value, P position) {
+    Object[] held = {position};
     keyed.get(field).computeIfPresent(value, (v, set) -> {
+      P same = set.ceiling(position);
+      if (same != null && positionOrder.compare(same, position) == 0) {
+        held[0] = same;
+      }
       set.remove(position);
       return set.isEmpty() ? null : set;
     });
+    @SuppressWarnings("unchecked")
+    P kept = (P) held[0];
+    return kept;
   }
 
   /**
