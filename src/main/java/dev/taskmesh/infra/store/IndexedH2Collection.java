@@ -163,8 +163,8 @@ final class IndexedH2Collection extends H2Collection {
   /**
    * Whether an update left every top-level field an index reads as it was, so the index has
    * nothing to check or move. A status write never changes {@code _id} (the only unique index of
-   * runs), yet the stock path compared both documents' keys through streams on every write: the
-   * largest single source of the store's allocation under load. A dotted key is never judged here.
+   * runs), yet the stock path collected both documents' keys through streams on every write. A
+   * dotted key is never judged here: such an index takes the stock path.
    */
   static boolean keysUnchanged(Index<?> index, Document before, Document after) {
     for (IndexKey key : index.getKeys()) {
