@@ -50,6 +50,15 @@ class EmbeddedKafkaIT {
    */
   private static final String KNOWN_PARTITION_GROWTH_ERROR = "to exist, but it was missing. Creating...";
 
+  /**
+   * In combined mode the node's controller registration can reach the controller before it is
+   * ready to take it; Kafka 3.7 logs the refusal at ERROR and the registration manager retries (seen
+   * once in CI, 2026-11-29, on a start whose every other check passed).
+   */
+  private static boolean knownRegistrationRace(String message) {
+    return message.startsWith("[ControllerApis nodeId=") && message.contains("apiKey=CONTROLLER_REGISTRATION");
+  }
+
   /** Records every ERROR event (Kafka's own loggers are at WARN in logback.xml); a normal run and stop log none. */
   @BeforeAll
   static void recordErrors() {
@@ -58,8 +67,9 @@ class EmbeddedKafkaIT {
     ERRORS.addFilter(new Filter<>() {
       @Override
       public FilterReply decide(ILoggingEvent event) {
+        String message = event.getFormattedMessage();
         return event.getLevel().isGreaterOrEqual(Level.ERROR)
-            && !event.getFormattedMessage().endsWith(KNOWN_PARTITION_GROWTH_ERROR) ? FilterReply.NEUTRAL : FilterReply.DENY;
+            && !message.endsWith(KNOWN_PARTITION_GROWTH_ERROR) && !knownRegistrationRace(message) ? FilterReply.NEUTRAL : FilterReply.DENY;
       }
     });
     ERRORS.start();
