@@ -105,23 +105,19 @@ public final class OutboxRelay {
     if (toMark.isEmpty()) {
       return; // most notices, when markers are written soon after publishing
     }
-    String runId = statusChange.getString("runId");
-    Object attempt = statusChange.getValue("attempt");
-    String status = statusChange.getString("status");
-    if (runId == null || !(attempt instanceof Number number) || !clearsMarker(status)) {
+    // Called before the live streams get the same notice: nothing here may throw, whatever the notice holds.
+    if (!(statusChange.getValue("runId") instanceof String runId) || !(statusChange.getValue("attempt") instanceof Number attempt)
+        || !(statusChange.getValue("status") instanceof String status) || !clearsMarker(status)) {
       return;
     }
-    Waiting waiting = toMark.remove(new Attempt(runId, number.intValue()));
+    Waiting waiting = toMark.remove(new Attempt(runId, attempt.intValue()));
     if (waiting != null) {
-      waiting.marked().forEach(Promise::complete);
+      waiting.marked().forEach(Promise::tryComplete);
     }
   }
 
   /** A worker's status or a cancel; not the API's own QUEUED or PENDING, nor one this version does not know. */
   private static boolean clearsMarker(String status) {
-    if (status == null) {
-      return false;
-    }
     try {
       RunStatus known = RunStatus.valueOf(status);
       return known != RunStatus.QUEUED && known != RunStatus.PENDING;
