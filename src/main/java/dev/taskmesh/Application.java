@@ -22,6 +22,7 @@ import dev.taskmesh.run.IdempotencyKeys;
 import dev.taskmesh.run.RunRepository;
 import dev.taskmesh.task.TaskRepository;
 import dev.taskmesh.task.TaskHandlers;
+import dev.taskmesh.updater.RetentionVerticle;
 import dev.taskmesh.updater.StuckRunVerticle;
 import dev.taskmesh.updater.UpdaterVerticle;
 import dev.taskmesh.worker.WorkerVerticle;
@@ -127,6 +128,7 @@ public final class Application {
       int instances = config.updater().instances();
       deploy(() -> new UpdaterVerticle(config), instances);
       deploy(() -> new StuckRunVerticle(config), 1);
+      config.pipeline().runRetention().ifPresent(keep -> deploy(() -> new RetentionVerticle(config, keep), 1));
       BridgeSpec spec = UpdaterVerticle.bridgeSpec(config);
       deploy(() -> new KafkaBridgeVerticle(spec, bootstrap), instances);
     }

@@ -159,7 +159,15 @@ public record AppConfig(
       long stuckSweepMs,
       int maxRecoveries,
       long shutdownGraceMs,
-      long runningEventDelayMs) {}
+      long runningEventDelayMs,
+      long runRetentionSeconds,
+      long retentionSweepMs) {
+
+    /** The retention period of finished runs, or empty when they are kept forever. */
+    public Optional<java.time.Duration> runRetention() {
+      return runRetentionSeconds == 0 ? Optional.empty() : Optional.of(java.time.Duration.ofSeconds(runRetentionSeconds));
+    }
+  }
 
   public record Tasks(SearchPrice searchPrice) {}
 

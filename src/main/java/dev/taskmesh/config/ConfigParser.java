@@ -132,7 +132,9 @@ public final class ConfigParser {
         values.integer("pipeline.stuckSweepMs", 100, 3_600_000),
         values.integer("pipeline.maxRecoveries", 0, 100),
         values.integer("pipeline.shutdownGraceMs", 0, 60_000),
-        values.integer("pipeline.runningEventDelayMs", 0, 60_000));
+        values.integer("pipeline.runningEventDelayMs", 0, 60_000),
+        values.integer("pipeline.runRetentionSeconds", 0, 315_360_000),
+        values.integer("pipeline.retentionSweepMs", 1_000, 86_400_000));
   }
 
   private Set<Role> roles() {

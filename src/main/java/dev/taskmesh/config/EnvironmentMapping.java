@@ -76,6 +76,8 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("MAX_RECOVERIES", "pipeline.maxRecoveries");
     KEY_BY_VARIABLE.put("SHUTDOWN_GRACE_MS", "pipeline.shutdownGraceMs");
     KEY_BY_VARIABLE.put("RUNNING_EVENT_DELAY_MS", "pipeline.runningEventDelayMs");
+    KEY_BY_VARIABLE.put("RUN_RETENTION_SECONDS", "pipeline.runRetentionSeconds");
+    KEY_BY_VARIABLE.put("RETENTION_SWEEP_MS", "pipeline.retentionSweepMs");
     KEY_BY_VARIABLE.put("UPDATER_BATCH_SIZE", "updater.batchSize");
     KEY_BY_VARIABLE.put("UPDATER_BATCH_DELAY_MS", "updater.batchDelayMs");
     KEY_BY_VARIABLE.put("SEARCH_PRICE_BASE_URL", "tasks.searchPrice.baseUrl");

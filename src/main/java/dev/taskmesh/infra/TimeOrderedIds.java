@@ -34,6 +34,14 @@ public final class TimeOrderedIds {
     return PROCESS.make(System.currentTimeMillis());
   }
 
+  /**
+   * The lowest id that can be made at {@code instant}'s millisecond: every id made earlier sorts
+   * below it, as a string too, so {@code {_id: {$lt: floor(t)}}} selects what was made before t.
+   */
+  public static String floor(java.time.Instant instant) {
+    return new UUID((instant.toEpochMilli() & 0xFFFF_FFFF_FFFFL) << 16 | VERSION_7, 0x8000_0000_0000_0000L).toString();
+  }
+
   String make(long epochMillis) {
     long leastSignificant = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
     return new UUID(nextMostSignificant(epochMillis), leastSignificant).toString();

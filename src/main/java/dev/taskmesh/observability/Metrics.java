@@ -28,6 +28,7 @@ public final class Metrics {
   public static final String TASK_DURATION = "taskmesh.task.duration";       // taskmesh_task_duration_seconds{type,outcome}
   public static final String TASK_RETRIES = "taskmesh.task.retries";         // taskmesh_task_retries_total{type}
   public static final String DEAD_LETTERS = "taskmesh.dead.letters";         // taskmesh_dead_letters_total{reason}
+  public static final String RETENTION_DELETED = "taskmesh.retention.deleted"; // taskmesh_retention_deleted_total{kind}
   public static final String OUTBOX_BACKLOG = "taskmesh.outbox.backlog";     // taskmesh_outbox_backlog
   public static final String CONSUMER_LAG = "taskmesh.kafka.consumer.lag";   // taskmesh_kafka_consumer_lag{group,topic,partition}
 
@@ -79,6 +80,13 @@ public final class Metrics {
     deadLetterCounter(registry(), reason).increment();
   }
 
+  /** Records deleted by the retention policy; {@code kind} is {@code runs} or {@code idempotency_keys}. */
+  public static void retentionDeleted(String kind, long count) {
+    if (count > 0) {
+      retentionCounter(registry(), kind).increment(count);
+    }
+  }
+
   /**
    * The Prometheus registry handed to Vert.x at creation, so its filter applies to every meter,
    * including those Vert.x creates at start. Vert.x's publishQuantiles would give ~70 buckets to every
@@ -114,6 +122,14 @@ public final class Metrics {
     for (String reason : new String[] {"exhausted", "poison"}) {
       deadLetterCounter(registry, reason);
     }
+    for (String kind : new String[] {"runs", "idempotency_keys"}) {
+      retentionCounter(registry, kind);
+    }
+  }
+
+  private static Counter retentionCounter(MeterRegistry registry, String kind) {
+    return Counter.builder(RETENTION_DELETED).description("Records the retention policy deleted (runs: finished runs past the retention period)")
+        .tag("kind", kind).register(registry);
   }
 
   private static Counter runStatusCounter(MeterRegistry registry, String status) {

@@ -83,6 +83,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void finishedRunsAreKeptSevenDaysUnlessTheRetentionSaysOtherwise() {
+    assertThat(load(Map.of()).pipeline().runRetention()).contains(java.time.Duration.ofDays(7));
+    assertThat(load(Map.of("RUN_RETENTION_SECONDS", "0")).pipeline().runRetention()).as("0 keeps every run").isEmpty();
+    assertThat(load(Map.of("RUN_RETENTION_SECONDS", "3600", "RETENTION_SWEEP_MS", "5000")).pipeline())
+        .extracting(p -> p.runRetention().orElseThrow(), AppConfig.Pipeline::retentionSweepMs)
+        .containsExactly(java.time.Duration.ofHours(1), 5_000L);
+    assertThatThrownBy(() -> load(Map.of("RUN_RETENTION_SECONDS", "-1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("pipeline.runRetentionSeconds (RUN_RETENTION_SECONDS) = '-1'");
+  }
+
+  @Test
   void allIsEveryProcessingRole() {
     assertThat(load(Map.of("ROLES", "all")).roles()).containsExactlyInAnyOrder(Role.API, Role.WORKER, Role.UPDATER);
     assertThat(load(Map.of("ROLES", "infra")).roles()).containsExactly(Role.INFRA);

@@ -33,6 +33,21 @@ class TimeOrderedIdsTest {
   }
 
   @Test
+  void theFloorOfAnInstantSplitsIdsMadeBeforeItFromTheRest() {
+    TimeOrderedIds ids = new TimeOrderedIds();
+    String floor = TimeOrderedIds.floor(java.time.Instant.ofEpochMilli(2_000L));
+    for (int i = 0; i < 100; i++) {
+      String before = ids.make(1_999L);
+      assertTrue(before.compareTo(floor) < 0, before + " was made before " + floor);
+    }
+    TimeOrderedIds fresh = new TimeOrderedIds();
+    for (int i = 0; i < 100; i++) {
+      String at = fresh.make(2_000L);
+      assertTrue(at.compareTo(floor) >= 0, at + " was made at the floor's millisecond");
+    }
+  }
+
+  @Test
   void idsOfOneMillisecondDiffer() {
     TimeOrderedIds ids = new TimeOrderedIds();
     Set<String> seen = new HashSet<>();

@@ -17,23 +17,19 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.UUID;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
-import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
  * An H2-backend collection whose queries that pin {@code _id} go through the {@code _id} index (see
- * {@link Candidates}), whose queries that pin an indexed field start from that field's documents
+ * {@link Candidates}), whose queries that bound {@code _id} read only that range of keys (see
+ * {@link IdRange}), whose queries that pin an indexed field start from that field's documents
  * (see {@link MemoryIndexes}), and whose simple filtered and sorted queries read the stored bytes
  * and decode only the page they return (see {@link PackedScan}).
  */
@@ -196,6 +192,10 @@ final class IndexedH2Collection extends H2Collection {
         List<Document> page = scan.page(stored, lastKeyFirst, skip, limit, this::documentMatchesQuery);
         return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
       }
+      IdRange range = IdRange.of(query, orderBy);
+      if (range != null) {
+        return idRangePage(range, query, skip, limit, batchSize, fields);
+      }
       Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, this::getDocument, count());
       return candidates == null
           ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
@@ -205,25 +205,23 @@ final class IndexedH2Collection extends H2Collection {
     }
   }
 
+  /** The map's key order is the order asked for, so the page is cut as the range is read. */
+  private QueryResult idRangePage(IdRange range, Document query, int skip, int limit, int batchSize, Document fields) {
+    List<Document> page = range.values(data)
+        .map(PackedDocument::unpack)
+        .filter(document -> documentMatchesQuery(document, query))
+        .skip(skip)
+        .limit(limit > 0 ? limit : Long.MAX_VALUE)
+        .toList();
+    return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
+  }
+
   private static Stream<Object> lastFirst(List<Object> positions) {
     return java.util.stream.IntStream.range(0, positions.size()).mapToObj(i -> positions.get(positions.size() - 1 - i));
   }
 
   private Stream<Object> valuesLastKeyFirst() {
-    Cursor<Object, Object> cursor = data.cursor(null, null, true);
-    Iterator<Object> values = new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return cursor.hasNext();
-      }
-
-      @Override
-      public Object next() {
-        cursor.next();
-        return cursor.getValue();
-      }
-    };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(values, Spliterator.ORDERED), false);
+    return IdRange.values(data.cursor(null, null, true));
   }
 
   /** Sorted queries keep only the page they return ({@link SortedSelection}); the rest is the stock path. */

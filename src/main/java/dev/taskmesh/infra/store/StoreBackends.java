@@ -3,6 +3,9 @@ package dev.taskmesh.infra.store;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.MongoServerException;
+import io.netty.channel.Channel;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
@@ -13,6 +16,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import java.util.List;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 
 /**
  * The embedded store's backends with {@code _id}-first queries ({@link Candidates}). The H2 one
@@ -20,6 +24,8 @@ import org.h2.mvstore.MVStore;
  * ({@link StoreFormat}); a data dir in mongo-java-server's own layout is converted when opened.
  */
 public final class StoreBackends {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreBackends.class);
 
   /**
    * What the embedded store indexes in memory ({@link MemoryIndexes}), its stand-in for the MongoDB
@@ -55,11 +61,48 @@ public final class StoreBackends {
    */
   static final int AUTO_COMMIT_BUFFER_KB = 32 * 1024;
 
+  /**
+   * Whether H2 has given up on the store after a failed write: it records the failure, and its
+   * {@code isClosed()} stays false while the store is left half-stopped.
+   */
+  static boolean closedByAFailure(MVStore store) {
+    return store.getPanicException() != null || store.isClosed();
+  }
+
   /** The H2 backend on {@code fileName}, in this project's layout ({@link StoreFormat}), converted first if older. */
   public static MongoBackend h2(String fileName) {
     MVStore store = new MVStore.Builder().fileName(fileName).autoCommitBufferSize(AUTO_COMMIT_BUFFER_KB).open();
     StoreFormat.upgrade(store);
     return new H2Backend(store) {
+      /**
+       * A failed write makes H2 close its store for good ("This store is closed"), while the server
+       * still answers; so a ping, which the health check sends, fails too, and the process is
+       * reported not ready instead of failing every store request behind a healthy status.
+       */
+      @Override
+      public Document handleCommand(Channel channel, String database, String command, Document query) {
+        if ("ping".equalsIgnoreCase(command) && closedByAFailure(getMvStore())) {
+          MVStoreException cause = getMvStore().getPanicException();
+          throw new MongoServerException("the embedded store closed itself after a failed write ("
+              + (cause == null ? "no cause recorded" : cause.getMessage()) + "); restart the process to reopen it");
+        }
+        return super.handleCommand(channel, database, command, query);
+      }
+
+      /**
+       * H2 2.3.232's {@code close()} of a store it closed itself after a failed write spins in
+       * {@code closeStore} for ever (found here: a core at 100% and a stop that never ends); there
+       * is nothing left to write, so it is not asked to.
+       */
+      @Override
+      public void close() {
+        if (closedByAFailure(getMvStore())) {
+          LOG.warn("The embedded store was closed by a failed write earlier; stopping without closing it again");
+          return;
+        }
+        super.close();
+      }
+
       @Override
       protected MongoDatabase openOrCreateDatabase(String databaseName) {
         return new H2Database(databaseName, getMvStore(), getCursorRegistry()) {

@@ -1,6 +1,7 @@
 package dev.taskmesh.infra.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -14,6 +15,9 @@ import io.vertx.ext.mongo.MongoClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +76,17 @@ class StoreBackendsTest {
       new JsonObject().put("label", "x"),
       new JsonObject().put("label", "y").put("status", "COMPLETED"),
       new JsonObject().put("final", false).put("status", "COMPLETED"),
-      new JsonObject().put("seq", 7));
+      new JsonObject().put("seq", 7),
+      // Ranges of ids, which the H2 collection reads from its key order (IdRange): bounds of each
+      // kind, with other conditions, empty, and a bound that is not a string (the stock path).
+      new JsonObject().put("_id", new JsonObject().put("$lt", "r3")),
+      new JsonObject().put("_id", new JsonObject().put("$lte", "r3")).put("final", true),
+      new JsonObject().put("_id", new JsonObject().put("$gt", "r2").put("$lt", "r35")).put("status", "COMPLETED"),
+      new JsonObject().put("_id", new JsonObject().put("$gte", "r2").put("$lte", "r25").put("$lt", "r22"))
+          .put("status", new JsonObject().put("$in", new JsonArray().add("COMPLETED").add("CANCELLED"))),
+      new JsonObject().put("_id", new JsonObject().put("$gt", "r9")),
+      new JsonObject().put("_id", new JsonObject().put("$gt", "r5").put("$lt", "r4")),
+      new JsonObject().put("_id", new JsonObject().put("$lt", 5)));
 
   private static JsonObject date(int second) {
     return new JsonObject().put("$date", java.time.Instant.ofEpochSecond(1_800_000_000L + second).toString());
@@ -124,6 +138,45 @@ class StoreBackendsTest {
   void everyQueryShapeAnswersAsTheStockH2BackendDoes() {
     List<List<JsonObject>> expected = answers(() -> new H2Backend(dir.resolve("stock.mv").toString()));
     assertThat(answers(() -> StoreBackends.h2(dir.resolve("fast.mv").toString()))).isEqualTo(expected);
+  }
+
+  /** Pages of id ranges, unsorted and in key order (which the H2 collection cuts as it reads the range). */
+  private static List<List<JsonObject>> idRangePages(Supplier<MongoBackend> backend) {
+    try (TestStore store = TestStore.start(vertx, backend.get())) {
+      seed(store.client());
+      JsonObject oldFinished = new JsonObject().put("_id", new JsonObject().put("$lt", "r40")).put("final", true);
+      List<List<JsonObject>> seen = new java.util.ArrayList<>();
+      for (JsonObject order : List.of(new JsonObject(), new JsonObject().put("_id", 1))) {
+        for (int[] page : PAGES) {
+          FindOptions options = new FindOptions().setSort(order).setSkip(page[0]).setLimit(page[1]).setFields(new JsonObject().put("_id", 1));
+          seen.add(store.client().findWithOptions("runs", oldFinished, options).await());
+        }
+      }
+      return seen;
+    }
+  }
+
+  @Test
+  void idRangePagesAnswerAsTheStockH2BackendDoes() {
+    List<List<JsonObject>> expected = idRangePages(() -> new H2Backend(dir.resolve("stock-range.mv").toString()));
+    assertThat(idRangePages(() -> StoreBackends.h2(dir.resolve("fast-range.mv").toString()))).isEqualTo(expected);
+    assertThat(expected.get(PAGES.size() + 2)).as("skip 2, limit 3, in key order")
+        .containsExactly(new JsonObject().put("_id", "r14"), new JsonObject().put("_id", "r16"), new JsonObject().put("_id", "r18"));
+  }
+
+  @Test
+  void aPingFailsOnceH2HasClosedItsStoreAfterAFailedWrite() {
+    MongoBackend backend = StoreBackends.h2(dir.resolve("closing.mv").toString());
+    try (TestStore store = TestStore.start(vertx, backend)) {
+      JsonObject ping = new JsonObject().put("ping", 1);
+      assertThat(store.client().runCommand("ping", ping).await().getDouble("ok")).isEqualTo(1.0);
+      MVStore mvStore = ((H2Backend) backend).getMvStore();
+      // What H2 does when its background writer fails (an OutOfMemoryError while encoding a chunk, a full disk).
+      assertThatThrownBy(() -> mvStore.panic(DataUtils.newMVStoreException(DataUtils.ERROR_WRITING_FAILED, "simulated write failure")))
+          .isInstanceOf(MVStoreException.class);
+      assertThatThrownBy(() -> store.client().runCommand("ping", ping).await())
+          .hasMessageContaining("the embedded store closed itself after a failed write (simulated write failure");
+    }
   }
 
   /** The {@code count} command (how run lists get their total) queries with the projection {@code {_id: 1}}. */

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# How the all-in-one process's memory grows with the runs its embedded store keeps: a fresh system,
+# then RUNS runs launched in steps of STEP (batches of 100 from three concurrent clients); after
+# each step, once every run has ended, the runs still stored, the live heap (what a full
+# collection, asked for with jcmd, leaves) and the process's resident memory. The store's
+# in-memory indexes hold ~160 bytes per stored run, so this shows how long a heap cap lasts, and
+# what the retention policy (RUN_RETENTION_SECONDS, RETENTION_SWEEP_MS) holds it to.
+# Loopback only, bounded by RUNS.
+#   bench/history.sh [jar] [runs] [step]
+# Needs: curl, jcmd (the JDK's), a built jar (default target/taskmesh.jar). JVM flags: JAVA_OPTS
+# (e.g. -Xmx256m). Retention: e.g. RUN_RETENTION_SECONDS=60 RETENTION_SWEEP_MS=5000 (default: the
+# system's own, 7 days, so nothing is deleted during the run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR="${1:-target/taskmesh.jar}"
+RUNS="${2:-1000000}"
+STEP="${3:-100000}"
+PORT="${PORT:-18581}"
+PASSWORD=bench-history-1
+WORK=$(mktemp -d)
+cleanup() { [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+env DATA_DIR="$WORK/data" HTTP_PORT="$PORT" RATE_LIMIT_PER_MINUTE=0 \
+  RUN_RETENTION_SECONDS="${RUN_RETENTION_SECONDS:-604800}" RETENTION_SWEEP_MS="${RETENTION_SWEEP_MS:-60000}" LOG_LEVEL=WARN ADMIN_PASSWORD="$PASSWORD" \
+  java ${JAVA_OPTS:-} "-Xlog:gc:file=$WORK/gc.log" -jar "$JAR" > "$WORK/app.log" 2>&1 &
+APP_PID=$!
+BASE="http://127.0.0.1:$PORT"
+for _ in $(seq 1 180); do curl -fs "$BASE/health/ready" > /dev/null && break; sleep 0.5; done
+curl -fs "$BASE/health/ready" > /dev/null || { echo "system not ready; its log: $WORK/app.log" >&2; cat "$WORK/app.log" >&2; exit 1; }
+TOKEN=$(curl -fs -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"admin@taskmesh.local\",\"password\":\"$PASSWORD\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+TASK=$(curl -fs -X POST "$BASE/api/tasks" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  -d '{"title":"history","type":"sleep","input":{}}' | sed -E 's/.*"id":"([^"]+)".*/\1/')
+
+launch() { # $1 requests of 100 runs each
+  for _ in $(seq 1 "$1"); do
+    curl -fs -o /dev/null -X POST "$BASE/api/tasks/$TASK/runs/batch" -H "Authorization: Bearer $TOKEN" \
+      -H 'Content-Type: application/json' -d '{"count":100}'
+  done
+}
+in_three() { # about $1 runs, from three clients at once
+  local each=$(( ($1 / 100 + 2) / 3 ))
+  launch "$each" & launch "$each" & launch "$each" & wait
+  echo $(( each * 3 * 100 ))
+}
+count() { # runs of the task in status $1
+  curl -fs "$BASE/api/tasks/$TASK/runs?status=$1&size=1" -H "Authorization: Bearer $TOKEN" | sed -E 's/.*"total":([0-9]+).*/\1/'
+}
+settle() {
+  for _ in $(seq 1 600); do
+    [ $(( $(count QUEUED) + $(count PENDING) + $(count RUNNING) + $(count FAILED) )) = 0 ] && return
+    sleep 1
+  done
+  echo "runs still unfinished after 10 minutes" >&2; exit 1
+}
+live_heap() { # MB a full collection leaves, from its log line "Pause Full (System.gc()) 180M->92M(256M) 51.1ms"
+  jcmd "$APP_PID" GC.run > /dev/null
+  grep 'Pause Full' "$WORK/gc.log" | tail -1 | grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' | sed -E 's/.*->([0-9]+)M\(([0-9]+)M\)/\1 MB of \2 MB/'
+}
+rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$APP_PID/status"; }
+
+stored() { # runs of the task still in the store (the response's "total"), or what the request returned instead
+  local body
+  body=$(curl -s -w ' HTTP %{http_code}' "$BASE/api/tasks/$TASK/runs?size=1" -H "Authorization: Bearer $TOKEN")
+  case "$body" in *'"total":'*) echo "$body" | sed -E 's/.*"total":([0-9]+).*/\1/' ;; *) echo "?: ${body:0:200}" >&2; echo "?" ;; esac
+}
+
+printf '%-14s %-12s %-18s %s\n' "launched runs" "stored runs" "live heap" "RSS"
+launched=0
+while [ "$launched" -lt "$RUNS" ]; do
+  launched=$(( launched + $(in_three "$STEP") ))
+  settle
+  printf '%-14s %-12s %-18s %s MB\n' "$launched" "$(stored)" "$(live_heap)" "$(rss_mb)"
+  kill -0 "$APP_PID" 2>/dev/null || { echo "the system exited; its log:" >&2; tail -20 "$WORK/app.log" >&2; exit 1; }
+done
