@@ -3,7 +3,7 @@
 # then RUNS runs launched in steps of STEP (batches of 100 from three concurrent clients); after
 # each step, once every run has ended, the runs still stored, the live heap (what a full
 # collection, asked for with jcmd, leaves) and the process's resident memory. The store's
-# in-memory indexes hold ~160 bytes per stored run, so this shows how long a heap cap lasts, and
+# in-memory indexes hold ~100 bytes per stored run, so this shows how long a heap cap lasts, and
 # what the retention policy (RUN_RETENTION_SECONDS, RETENTION_SWEEP_MS) holds it to.
 # Loopback only, bounded by RUNS.
 #   bench/history.sh [jar] [runs] [step]

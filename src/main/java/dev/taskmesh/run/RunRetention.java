@@ -16,7 +16,7 @@ import java.time.Instant;
  * (MongoDB expires those by itself; the embedded store ignores TTL indexes). DEAD runs are kept:
  * they wait for an operator to replay their dead letters.
  *
- * <p>Without it the embedded store keeps every run, and its in-memory indexes grow by ~160 bytes per
+ * <p>Without it the embedded store keeps every run, and its in-memory indexes grow by ~100 bytes per
  * run (docs/benchmarks.md): a heap sized for a week of runs is not sized for a year.
  *
  * <p>A sweep deletes in batches of {@link #BATCH}, one batch at a time, so it never holds the

@@ -37,7 +37,7 @@ final class IndexedH2Collection extends H2Collection {
 
   private static final String ID = "_id";
 
-  private final MemoryIndexes<Object> indexes;
+  private final MemoryIndexes<Object> indexes; // keyed by CompactIds
   private final MVStore store;
   // The same map H2Collection holds; its values are packed (PackedDocument), so every method of
   // H2Collection that reads or writes them is overridden below and the stock code never sees one.
@@ -48,9 +48,9 @@ final class IndexedH2Collection extends H2Collection {
       MVMap<String, Object> meta, CursorRegistry cursors, MemoryIndexes.Spec indexed) {
     super(database, name, options, (MVMap) data, meta, cursors);
     this.data = data;
-    indexes = new MemoryIndexes<>(indexed, data.getKeyType()::compare); // the data map's key order
+    indexes = new MemoryIndexes<>(indexed, CompactIds.order(data.getKeyType()::compare)); // the data map's key order
     store = data.getStore();
-    streamAllDocumentsWithPosition().forEach(stored -> indexes.stored(stored.getPosition(), null, stored.getDocument()));
+    streamAllDocumentsWithPosition().forEach(stored -> indexes.stored(CompactIds.compact(stored.getPosition()), null, stored.getDocument()));
   }
 
   @Override
@@ -58,7 +58,7 @@ final class IndexedH2Collection extends H2Collection {
     Object position = getIdField() != null ? Utils.getSubdocumentValue(document, getIdField()) : UUID.randomUUID();
     Object previous = data.put(Missing.ofNullable(position), PackedDocument.pack(document));
     Assert.isNull(previous, () -> "Document with key '" + position + "' already existed in " + this + ": " + PackedDocument.unpack(previous));
-    indexes.stored(position, null, document);
+    indexes.stored(CompactIds.compact(position), null, document);
     return position;
   }
 
@@ -71,7 +71,7 @@ final class IndexedH2Collection extends H2Collection {
   @Override
   protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
     data.put(Missing.ofNullable(position), PackedDocument.pack(newDocument));
-    indexes.stored(position, oldDocument, newDocument);
+    indexes.stored(CompactIds.compact(position), oldDocument, newDocument);
   }
 
   @Override
@@ -80,7 +80,7 @@ final class IndexedH2Collection extends H2Collection {
     if (removed == null) {
       throw new NoSuchElementException("No document with key " + position);
     }
-    indexes.removed(position, PackedDocument.unpack(removed));
+    indexes.removed(CompactIds.compact(position), PackedDocument.unpack(removed));
   }
 
   @Override
@@ -187,7 +187,7 @@ final class IndexedH2Collection extends H2Collection {
         Optional<List<Object>> indexed = indexes.candidates(query, Math.max(1, count() / 2));
         boolean lastKeyFirst = scan.wantsLastKeyFirst();
         Stream<Object> stored = indexed.map(positions -> (lastKeyFirst ? lastFirst(positions) : positions.stream())
-                .map(data::get).filter(Objects::nonNull))
+                .map(key -> data.get(CompactIds.expand(key))).filter(Objects::nonNull))
             .orElseGet(() -> lastKeyFirst ? valuesLastKeyFirst() : data.values().stream());
         List<Document> page = scan.page(stored, lastKeyFirst, skip, limit, this::documentMatchesQuery);
         return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
@@ -196,7 +196,7 @@ final class IndexedH2Collection extends H2Collection {
       if (range != null) {
         return idRangePage(range, query, skip, limit, batchSize, fields);
       }
-      Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, this::getDocument, count());
+      Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, key -> getDocument(CompactIds.expand(key)), count());
       return candidates == null
           ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
           : matchDocumentsFromStream(candidates.documents(), candidates.toMatch(), orderBy, skip, limit, batchSize, fields);

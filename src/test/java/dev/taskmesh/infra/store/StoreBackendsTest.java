@@ -164,6 +164,45 @@ class StoreBackendsTest {
         .containsExactly(new JsonObject().put("_id", "r14"), new JsonObject().put("_id", "r16"), new JsonObject().put("_id", "r18"));
   }
 
+  /**
+   * Runs keyed by UUIDs, as the pipeline keys them (the H2 collection's indexes hold such ids as
+   * their bits, {@link CompactIds}), and one id in upper case (held as text): the indexed queries
+   * and newest-first pages answer as the stock H2 backend does.
+   */
+  private static List<List<JsonObject>> uuidAnswers(Supplier<MongoBackend> backend) {
+    try (TestStore store = TestStore.start(vertx, backend.get())) {
+      List<String> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String id = new java.util.UUID((1_800_000_000_000L + i * 7L) << 16 | 0x7000 | i, 0x8000_0000_0000_0000L | i * 31L).toString();
+        ids.add(i == 13 ? id.toUpperCase() : id);
+        store.client().insert("runs", new JsonObject().put("_id", ids.get(i)).put("taskId", "t" + i % 3).put("status", "QUEUED")
+            .put("final", false).put("outbox", i % 4 == 0)).await();
+      }
+      for (int i = 0; i < 40; i += 3) {
+        store.client().updateCollection("runs", new JsonObject().put("_id", ids.get(i)),
+            new JsonObject().put("$set", new JsonObject().put("status", "COMPLETED").put("final", true).put("outbox", false))).await();
+      }
+      store.client().removeDocument("runs", new JsonObject().put("_id", ids.get(6))).await();
+      store.client().removeDocument("runs", new JsonObject().put("_id", ids.get(13))).await();
+      List<List<JsonObject>> seen = new java.util.ArrayList<>();
+      for (JsonObject query : List.of(new JsonObject().put("taskId", "t1"), new JsonObject().put("status", "COMPLETED"),
+          new JsonObject().put("taskId", "t2").put("status", "QUEUED"), new JsonObject().put("final", false),
+          new JsonObject().put("outbox", true), new JsonObject().put("taskId", "t0").put("final", false).put("outbox", false))) {
+        seen.add(store.client().findWithOptions("runs", query, new FindOptions().setSort(new JsonObject().put("_id", -1)).setLimit(5)).await());
+        seen.add(store.client().findWithOptions("runs", query, new FindOptions()).await());
+        seen.add(List.of(store.client().runCommand("count", new JsonObject().put("count", "runs").put("query", query)).await()));
+      }
+      return seen;
+    }
+  }
+
+  @Test
+  void runsKeyedByUuidsAnswerAsTheStockH2BackendDoes() {
+    List<List<JsonObject>> expected = uuidAnswers(() -> new H2Backend(dir.resolve("stock-uuid.mv").toString()));
+    assertThat(uuidAnswers(() -> StoreBackends.h2(dir.resolve("fast-uuid.mv").toString()))).isEqualTo(expected);
+    assertThat(expected.get(1)).as("the runs of t1, less the one deleted").hasSize(12);
+  }
+
   @Test
   void aPingFailsOnceH2HasClosedItsStoreAfterAFailedWrite() {
     MongoBackend backend = StoreBackends.h2(dir.resolve("closing.mv").toString());
