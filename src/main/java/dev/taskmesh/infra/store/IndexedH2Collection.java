@@ -36,6 +36,7 @@ import org.h2.mvstore.MVStore;
 final class IndexedH2Collection extends H2Collection {
 
   private static final String ID = "_id";
+  private static final Document ID_ONLY = new Document(ID, 1);
 
   private final MemoryIndexes<Object> indexes; // keyed by CompactIds
   private final MVStore store;
@@ -184,12 +185,8 @@ final class IndexedH2Collection extends H2Collection {
     try {
       PackedScan scan = PackedScan.of(query, orderBy, fields);
       if (scan != null) {
-        Optional<List<Object>> indexed = indexes.candidates(query, Math.max(1, count() / 2));
         boolean lastKeyFirst = scan.wantsLastKeyFirst();
-        Stream<Object> stored = indexed.map(positions -> (lastKeyFirst ? lastFirst(positions) : positions.stream())
-                .map(key -> data.get(CompactIds.expand(key))).filter(Objects::nonNull))
-            .orElseGet(() -> lastKeyFirst ? valuesLastKeyFirst() : data.values().stream());
-        List<Document> page = scan.page(stored, lastKeyFirst, skip, limit, this::documentMatchesQuery);
+        List<Document> page = scan.page(storedFor(query, lastKeyFirst), lastKeyFirst, skip, limit, this::documentMatchesQuery);
         return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
       }
       IdRange range = IdRange.of(query, orderBy);
@@ -214,6 +211,38 @@ final class IndexedH2Collection extends H2Collection {
         .limit(limit > 0 ? limit : Long.MAX_VALUE)
         .toList();
     return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
+  }
+
+  /**
+   * The stored values a scan of {@code query} reads: the documents its indexed fields narrow it to
+   * ({@link MemoryIndexes}), else all of them, in key order or from the last key.
+   */
+  private Stream<Object> storedFor(Document query, boolean lastKeyFirst) {
+    return indexes.candidates(query, Math.max(1, count() / 2))
+        .map(positions -> (lastKeyFirst ? lastFirst(positions) : positions.stream())
+            .map(key -> data.get(CompactIds.expand(key))).filter(Objects::nonNull))
+        .orElseGet(() -> lastKeyFirst ? valuesLastKeyFirst() : data.values().stream());
+  }
+
+  /**
+   * Counts without collecting. The stock count runs the query with the projection {@code {_id: 1}}
+   * and counts what comes back, so counting the runs of a task with 400,000 of them built 400,000
+   * id documents at once, enough to exhaust a 256 MB heap (docs/benchmarks.md, "Retention").
+   */
+  @Override
+  public int count(Document query, int skip, int limit) {
+    PackedScan scan = query == null || query.isEmpty() ? null : PackedScan.of(query, null, ID_ONLY);
+    if (scan == null) {
+      return super.count(query, skip, limit);
+    }
+    MVStore.TxCounter reading = store.registerVersionUsage();
+    try {
+      long matching = scan.count(storedFor(query, false), this::documentMatchesQuery);
+      long counted = Math.max(0, matching - Math.max(0, skip));
+      return (int) (limit > 0 ? Math.min(counted, limit) : counted);
+    } finally {
+      store.deregisterVersionUsage(reading);
+    }
   }
 
   private static Stream<Object> lastFirst(List<Object> positions) {

@@ -138,6 +138,19 @@ final class PackedScan {
     return matching.map(this::document).toList();
   }
 
+  /** How many of the stored values (packed or not) match, without keeping any of them. */
+  long count(Stream<Object> stored, BiPredicate<Document, Document> matcher) {
+    return stored.filter(value -> matches(value, matcher)).count();
+  }
+
+  private boolean matches(Object stored, BiPredicate<Document, Document> matcher) {
+    if (!(stored instanceof PackedDocument packed)) {
+      return matcher.test((Document) stored, query);
+    }
+    Boolean matches = matches(RawBson.read(packed.bson, names));
+    return matches != null ? matches : matcher.test(PackedDocument.unpack(packed), query);
+  }
+
   /** The value with its sort keys if it matches, else null. */
   private SortedSelection.Keyed keyed(Object stored, BiPredicate<Document, Document> matcher, long order) {
     if (!(stored instanceof PackedDocument packed)) {
