@@ -16,7 +16,7 @@ WARMUP="${3:-60000}"
 PORT="${PORT:-18580}"
 PASSWORD=bench-allocation-1
 WORK=$(mktemp -d)
-cleanup() { [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+source bench/system.sh
 trap cleanup EXIT
 cat > "$WORK/threads.jfc" <<'JFC'
 <?xml version="1.0" encoding="UTF-8"?>
@@ -24,40 +24,8 @@ cat > "$WORK/threads.jfc" <<'JFC'
   <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting><setting name="period">1 s</setting></event>
 </configuration>
 JFC
-RECORDING="-XX:StartFlightRecording=settings=$WORK/threads.jfc,filename=$WORK/threads.jfr"
+start_system "$JAR" allocation "-XX:StartFlightRecording=settings=$WORK/threads.jfc,filename=$WORK/threads.jfr"
 
-env DATA_DIR="$WORK/data" HTTP_PORT="$PORT" RATE_LIMIT_PER_MINUTE=0 LOG_LEVEL=WARN ADMIN_PASSWORD="$PASSWORD" \
-  java ${JAVA_OPTS:-} "$RECORDING" -jar "$JAR" > "$WORK/app.log" 2>&1 &
-APP_PID=$!
-BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 180); do curl -fs "$BASE/health/ready" > /dev/null && break; sleep 0.5; done
-curl -fs "$BASE/health/ready" > /dev/null || { echo "system not ready; its log: $WORK/app.log" >&2; cat "$WORK/app.log" >&2; exit 1; }
-TOKEN=$(curl -fs -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
-  -d "{\"email\":\"admin@taskmesh.local\",\"password\":\"$PASSWORD\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/')
-TASK=$(curl -fs -X POST "$BASE/api/tasks" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d '{"title":"allocation","type":"sleep","input":{}}' | sed -E 's/.*"id":"([^"]+)".*/\1/')
-
-launch() { # $1 requests of 100 runs each
-  for _ in $(seq 1 "$1"); do
-    curl -fs -o /dev/null -X POST "$BASE/api/tasks/$TASK/runs/batch" -H "Authorization: Bearer $TOKEN" \
-      -H 'Content-Type: application/json' -d '{"count":100}'
-  done
-}
-in_three() { # about $1 runs, from three clients at once
-  local each=$(( ($1 / 100 + 2) / 3 ))
-  launch "$each" & launch "$each" & launch "$each" & wait
-  echo $(( each * 3 * 100 ))
-}
-unfinished() {
-  local n=0
-  for status in QUEUED PENDING RUNNING FAILED; do
-    local page
-    page=$(curl -fs "$BASE/api/tasks/$TASK/runs?status=$status&size=1" -H "Authorization: Bearer $TOKEN")
-    n=$(( n + $(echo "$page" | sed -E 's/.*"total":([0-9]+).*/\1/') ))
-  done
-  echo "$n"
-}
-settle() { for _ in $(seq 1 600); do [ "$(unfinished)" = 0 ] && return; sleep 1; done; echo "runs still unfinished after 10 minutes" >&2; exit 1; }
 allocated() { curl -fs "$BASE/metrics" | awk '/^jvm_gc_memory_allocated_bytes_total/ {print $2}'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
 

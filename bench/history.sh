@@ -18,42 +18,11 @@ STEP="${3:-100000}"
 PORT="${PORT:-18581}"
 PASSWORD=bench-history-1
 WORK=$(mktemp -d)
-cleanup() { [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+source bench/system.sh
 trap cleanup EXIT
+SYSTEM_ENV="RUN_RETENTION_SECONDS=${RUN_RETENTION_SECONDS:-604800} RETENTION_SWEEP_MS=${RETENTION_SWEEP_MS:-60000}"
+start_system "$JAR" history "-Xlog:gc:file=$WORK/gc.log"
 
-env DATA_DIR="$WORK/data" HTTP_PORT="$PORT" RATE_LIMIT_PER_MINUTE=0 \
-  RUN_RETENTION_SECONDS="${RUN_RETENTION_SECONDS:-604800}" RETENTION_SWEEP_MS="${RETENTION_SWEEP_MS:-60000}" LOG_LEVEL=WARN ADMIN_PASSWORD="$PASSWORD" \
-  java ${JAVA_OPTS:-} "-Xlog:gc:file=$WORK/gc.log" -jar "$JAR" > "$WORK/app.log" 2>&1 &
-APP_PID=$!
-BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 180); do curl -fs "$BASE/health/ready" > /dev/null && break; sleep 0.5; done
-curl -fs "$BASE/health/ready" > /dev/null || { echo "system not ready; its log: $WORK/app.log" >&2; cat "$WORK/app.log" >&2; exit 1; }
-TOKEN=$(curl -fs -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
-  -d "{\"email\":\"admin@taskmesh.local\",\"password\":\"$PASSWORD\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/')
-TASK=$(curl -fs -X POST "$BASE/api/tasks" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d '{"title":"history","type":"sleep","input":{}}' | sed -E 's/.*"id":"([^"]+)".*/\1/')
-
-launch() { # $1 requests of 100 runs each
-  for _ in $(seq 1 "$1"); do
-    curl -fs -o /dev/null -X POST "$BASE/api/tasks/$TASK/runs/batch" -H "Authorization: Bearer $TOKEN" \
-      -H 'Content-Type: application/json' -d '{"count":100}'
-  done
-}
-in_three() { # about $1 runs, from three clients at once
-  local each=$(( ($1 / 100 + 2) / 3 ))
-  launch "$each" & launch "$each" & launch "$each" & wait
-  echo $(( each * 3 * 100 ))
-}
-count() { # runs of the task in status $1
-  curl -fs "$BASE/api/tasks/$TASK/runs?status=$1&size=1" -H "Authorization: Bearer $TOKEN" | sed -E 's/.*"total":([0-9]+).*/\1/'
-}
-settle() {
-  for _ in $(seq 1 600); do
-    [ $(( $(count QUEUED) + $(count PENDING) + $(count RUNNING) + $(count FAILED) )) = 0 ] && return
-    sleep 1
-  done
-  echo "runs still unfinished after 10 minutes" >&2; exit 1
-}
 live_heap() { # MB a full collection leaves, from its log line "Pause Full (System.gc()) 180M->92M(256M) 51.1ms"
   jcmd "$APP_PID" GC.run > /dev/null
   grep 'Pause Full' "$WORK/gc.log" | tail -1 | grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' | sed -E 's/.*->([0-9]+)M\(([0-9]+)M\)/\1 MB of \2 MB/'

@@ -57,9 +57,19 @@ public final class StoreBackends {
    * default is reached many times a second under load: copy-on-write pages count in full, so each
    * status write adds a page. Every such commit encodes each dirty page again, with every document
    * on it, and the pipeline's hot pages (the latest runs) are dirty in each: most of the store's
-   * encoding was the same pages over and over. With this size H2 writes about once a second.
+   * encoding was the same pages over and over. With 32 MB H2 writes about once a second.
+   *
+   * <p>It is at most a 32nd of the maximum heap, though: H2 keeps the unsaved pages in the heap and
+   * then encodes them into one buffer of about their size, and with a 256 MB heap a 32 MB buffer
+   * left too little room once the store held ~700,000 runs (the encoding buffer's allocation failed,
+   * and H2 closed the store; docs/benchmarks.md, "Retention").
    */
-  static final int AUTO_COMMIT_BUFFER_KB = 32 * 1024;
+  static final int AUTO_COMMIT_BUFFER_KB = autoCommitBufferKb(Runtime.getRuntime().maxMemory());
+
+  /** The auto-commit buffer for a heap of {@code maxHeapBytes}: a 32nd of it, between 1 and 32 MB. */
+  static int autoCommitBufferKb(long maxHeapBytes) {
+    return (int) Math.max(1024, Math.min(32 * 1024, maxHeapBytes / 32 / 1024));
+  }
 
   /**
    * Whether H2 has given up on the store after a failed write: it records the failure, and its

@@ -204,6 +204,14 @@ class StoreBackendsTest {
   }
 
   @Test
+  void h2sAutoCommitBufferIsAThirtySecondOfTheHeapBetweenOneAnd32Megabytes() {
+    long mb = 1024 * 1024;
+    assertThat(StoreBackends.autoCommitBufferKb(256 * mb)).isEqualTo(8 * 1024);
+    assertThat(StoreBackends.autoCommitBufferKb(6 * 1024 * mb)).isEqualTo(32 * 1024);
+    assertThat(StoreBackends.autoCommitBufferKb(16 * mb)).isEqualTo(1024);
+  }
+
+  @Test
   void aPingFailsOnceH2HasClosedItsStoreAfterAFailedWrite() {
     MongoBackend backend = StoreBackends.h2(dir.resolve("closing.mv").toString());
     try (TestStore store = TestStore.start(vertx, backend)) {
