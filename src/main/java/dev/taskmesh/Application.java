@@ -128,7 +128,9 @@ public final class Application {
       int instances = config.updater().instances();
       deploy(() -> new UpdaterVerticle(config), instances);
       deploy(() -> new StuckRunVerticle(config), 1);
-      config.pipeline().runRetention().ifPresent(keep -> deploy(() -> new RetentionVerticle(config, keep), 1));
+      if (config.pipeline().runRetention().isPresent()) {
+        deploy(() -> new RetentionVerticle(config), 1);
+      }
       BridgeSpec spec = UpdaterVerticle.bridgeSpec(config);
       deploy(() -> new KafkaBridgeVerticle(spec, bootstrap), instances);
     }

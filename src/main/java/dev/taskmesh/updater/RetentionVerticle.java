@@ -21,16 +21,15 @@ public final class RetentionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RetentionVerticle.class);
 
   private final AppConfig config;
-  private final Duration keep;
   private PeriodicTask sweeps;
 
-  public RetentionVerticle(AppConfig config, Duration keep) {
+  public RetentionVerticle(AppConfig config) {
     this.config = config;
-    this.keep = keep;
   }
 
   @Override
   public Future<?> start() {
+    Duration keep = config.pipeline().runRetention().orElseThrow(() -> new IllegalStateException("deployed with retention off"));
     RunRetention retention = new RunRetention(Mongo.client(vertx, config), keep);
     long every = config.pipeline().retentionSweepMs();
     sweeps = PeriodicTask.start(vertx, every, every, "Retention sweep", () -> retention.sweep(Instant.now()).onSuccess(swept -> {

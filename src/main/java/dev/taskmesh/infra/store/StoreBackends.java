@@ -3,9 +3,6 @@ package dev.taskmesh.infra.store;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
-import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.exception.MongoServerException;
-import io.netty.channel.Channel;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
@@ -14,9 +11,14 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.MongoServerException;
+import io.netty.channel.Channel;
 import java.util.List;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store's backends with {@code _id}-first queries ({@link Candidates}). The H2 one
@@ -25,7 +27,7 @@ import org.h2.mvstore.MVStoreException;
  */
 public final class StoreBackends {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreBackends.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StoreBackends.class);
 
   /**
    * What the embedded store indexes in memory ({@link MemoryIndexes}), its stand-in for the MongoDB
