@@ -42,6 +42,14 @@ public final class TimeOrderedIds {
     return new UUID((instant.toEpochMilli() & 0xFFFF_FFFF_FFFFL) << 16 | VERSION_7, 0x8000_0000_0000_0000L).toString();
   }
 
+  /**
+   * The millisecond an id of this class was made in: a run's creation time is its id's, so the
+   * order of ids is the order of creation times, ties included (see {@code RunQuery#storeOrder}).
+   */
+  public static java.time.Instant timeOf(String id) {
+    return java.time.Instant.ofEpochMilli(UUID.fromString(id).getMostSignificantBits() >>> 16);
+  }
+
   String make(long epochMillis) {
     long leastSignificant = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
     return new UUID(nextMostSignificant(epochMillis), leastSignificant).toString();

@@ -13,7 +13,21 @@ public record RunQuery(String status, String taskId, String launchedBy, Instant 
 
   /** The stored field a sort name orders by (creation time by default). */
   String sortField() {
-    return SORT_FIELDS.getOrDefault(sort, "createdAt");
+    return sort == null ? "createdAt" : SORT_FIELDS.getOrDefault(sort, "createdAt");
+  }
+
+  /**
+   * The store order of this query. Newest or oldest first is the order of the ids alone: a run's
+   * {@code createdAt} is its id's millisecond (UUIDv7), so ordering by creation time with the id as
+   * tiebreaker is ordering by id. A store then reads a page off its {@code _id} order: the
+   * embedded store stops after the page, where a sort on {@code createdAt} read every matching run.
+   */
+  JsonObject storeOrder() {
+    int direction = ascending ? 1 : -1;
+    String field = sortField();
+    return field.equals("createdAt")
+        ? new JsonObject().put("_id", direction)
+        : new JsonObject().put(field, direction).put("_id", direction);
   }
 
   /** The store filter of this query. */

@@ -57,15 +57,15 @@ public final class RunRepository {
             mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("outbox", 1).put("createdAt", 1), new IndexOptions()),
             mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("taskId", 1).put("status", 1), new IndexOptions()),
             mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("final", 1).put("updatedAt", 1), new IndexOptions()),
-            mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("status", 1).put("createdAt", -1), new IndexOptions()),
-            mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("launchedBy", 1).put("createdAt", -1), new IndexOptions()))
+            // Lists filter by these and order by _id (RunQuery.sort).
+            mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("status", 1).put("_id", -1), new IndexOptions()),
+            mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("taskId", 1).put("_id", -1), new IndexOptions()),
+            mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("launchedBy", 1).put("_id", -1), new IndexOptions()))
         .mapEmpty();
   }
 
   public Future<List<Run>> find(RunQuery query) {
-    int direction = query.ascending() ? 1 : -1;
-    JsonObject sort = new JsonObject().put(query.sortField(), direction).put("_id", direction);
-    FindOptions options = new FindOptions().setSort(sort).setSkip(query.skip()).setLimit(query.limit());
+    FindOptions options = new FindOptions().setSort(query.storeOrder()).setSkip(query.skip()).setLimit(query.limit());
     return mongo.findWithOptions(COLLECTION, query.filter(), options).map(docs -> docs.stream().map(Run::fromDocument).toList());
   }
 

@@ -101,7 +101,8 @@ public final class RunService {
     if (handlers.find(type).isEmpty()) {
       return Future.failedFuture(new RejectedRunException("unknown task type '" + type + "'"));
     }
-    Run run = Run.queued(runId, taskId, type, input, maxAttempts, launchedBy, traceId, Instant.now());
+    // Created when its id was made, to the millisecond: lists ordered by creation read the ids' order.
+    Run run = Run.queued(runId, taskId, type, input, maxAttempts, launchedBy, traceId, TimeOrderedIds.timeOf(runId));
     return runs.insert(run).onSuccess(stored -> {
       PipelineTelemetry.accepted(stored.id(), type, traceId);
       announce(stored, RunStatus.QUEUED);

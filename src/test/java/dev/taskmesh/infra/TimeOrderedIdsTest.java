@@ -22,6 +22,11 @@ class TimeOrderedIdsTest {
   }
 
   @Test
+  void anIdsTimeIsTheMillisecondItWasMadeIn() {
+    assertEquals(java.time.Instant.ofEpochMilli(1_795_000_000_123L), TimeOrderedIds.timeOf(new TimeOrderedIds().make(1_795_000_000_123L)));
+  }
+
+  @Test
   void laterIdsSortLaterAsStrings() {
     TimeOrderedIds ids = new TimeOrderedIds();
     String previous = ids.make(1_000L);

@@ -46,6 +46,38 @@ class RunRepositoryTest {
     return Run.queued(TimeOrderedIds.next(), "task-1", "sleep", new JsonObject(), 3, "user-1", null, Instant.now());
   }
 
+  /**
+   * A run's creation time is its id's millisecond, so lists by creation time ask the store for the
+   * ids' order: the same order as creation time with the id breaking ties, both ways, filtered.
+   */
+  @Test
+  void listsByCreationTimeAreInTheOrderOfCreationTimesWithTheIdBreakingTies() {
+    List<Run> made = new java.util.ArrayList<>();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 30; i++) {
+      long millisecond = 1_800_000_000_000L + i / 4; // four runs a millisecond, in no particular order within it
+      String id = new java.util.UUID(millisecond << 16 | 0x7000 | random.nextInt(0x1000), 0x8000_0000_0000_0000L | random.nextInt()).toString();
+      Run run = Run.queued(id, "task-order", "sleep", new JsonObject(), 3, "user-1", null, TimeOrderedIds.timeOf(id));
+      made.add(run);
+    }
+    java.util.Collections.shuffle(made, new java.util.Random(7));
+    for (Run run : made) {
+      viaVertx.insert(run).await();
+    }
+    java.util.Comparator<Run> byCreation = java.util.Comparator.comparing(Run::createdAt).thenComparing(Run::id);
+    List<String> oldestFirst = made.stream().sorted(byCreation).map(Run::id).toList();
+    List<String> newestFirst = made.stream().sorted(byCreation.reversed()).map(Run::id).toList();
+
+    try {
+      assertThat(viaVertx.find(new RunQuery(null, "task-order", null, null, null, null, false, 0, 30)).await())
+          .extracting(Run::id).containsExactlyElementsOf(newestFirst);
+      assertThat(viaVertx.find(new RunQuery("QUEUED", "task-order", null, null, null, "created", true, 5, 10)).await())
+          .extracting(Run::id).containsExactlyElementsOf(oldestFirst.subList(5, 15));
+    } finally {
+      mongo.removeDocuments("runs", new JsonObject().put("taskId", "task-order")).await(); // the other tests count every run
+    }
+  }
+
   @Test
   void markPublishedMovesQueuedRunsOfEveryAttemptToPendingAndOnlyClearsTheMarkerOfRunsAlreadyFurther() {
     markPublishedBehaviour(viaVertx);

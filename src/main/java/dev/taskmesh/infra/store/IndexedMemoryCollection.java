@@ -10,6 +10,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /** The memory-backend twin of {@link IndexedH2Collection}: {@code _id} first, then the in-memory indexes. */
@@ -57,6 +58,13 @@ final class IndexedMemoryCollection extends MemoryCollection {
     return candidates == null
         ? super.queryDocuments(query, orderBy, skip, limit, batchSize, fields)
         : matchDocumentsFromStream(candidates.documents(), candidates.toMatch(), orderBy, skip, limit, batchSize, fields);
+  }
+
+  /** As in {@link IndexedH2Collection}: a query of indexed equalities only is counted by the indexes. */
+  @Override
+  public int count(Document query, int skip, int limit) {
+    OptionalLong indexed = indexes.exactCount(query);
+    return indexed.isPresent() ? MemoryIndexes.page(indexed.getAsLong(), skip, limit) : super.count(query, skip, limit);
   }
 
   /** As in {@link IndexedH2Collection}: sorted pages through {@link SortedSelection}. */

@@ -2,15 +2,13 @@ package dev.taskmesh.infra.store;
 
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * In-memory equality indexes for the embedded store, which has no secondary indexes of its own:
@@ -35,24 +33,36 @@ import java.util.concurrent.ConcurrentSkipListSet;
  */
 final class MemoryIndexes<P> {
 
-  /** What the embedded store indexes: flag field → its indexed value; key fields. */
-  record Spec(Map<String, Object> flags, Set<String> keys) {}
+  /**
+   * What the embedded store indexes: flag field → its indexed value; key fields; groups of fields
+   * whose combinations of values are counted (not indexed: {@link CombinationCounts}).
+   */
+  record Spec(Map<String, Object> flags, Set<String> keys, Set<Set<String>> counted) {
+    Spec(Map<String, Object> flags, Set<String> keys) {
+      this(flags, keys, Set.of());
+    }
+  }
 
   private final Spec spec;
   private final Comparator<? super P> positionOrder;
-  private final Map<String, NavigableSet<P>> flagged = new ConcurrentHashMap<>();
-  private final Map<String, Map<Object, NavigableSet<P>>> keyed = new ConcurrentHashMap<>();
+  private final Map<String, PositionSet<P>> flagged = new ConcurrentHashMap<>();
+  private final Map<String, Map<Object, PositionSet<P>>> keyed = new ConcurrentHashMap<>();
+  private final PositionSet<P> none;
+  private final CombinationCounts counted;
 
   /** {@code positionOrder}: the order in which the collection scans its documents. */
   MemoryIndexes(Spec spec, Comparator<? super P> positionOrder) {
     this.spec = spec;
     this.positionOrder = positionOrder;
-    spec.flags().keySet().forEach(field -> flagged.put(field, new ConcurrentSkipListSet<>(positionOrder)));
+    none = new PositionSet<>(positionOrder);
+    counted = new CombinationCounts(spec.counted());
+    spec.flags().keySet().forEach(field -> flagged.put(field, new PositionSet<>(positionOrder)));
     spec.keys().forEach(field -> keyed.put(field, new ConcurrentHashMap<>()));
   }
 
   /** A document was stored at {@code position}: {@code before} is what was there (null for a new one). */
   void stored(P position, Document before, Document after) {
+    counted.stored(before, after);
     spec.flags().forEach((field, value) -> {
       if (value.equals(after.get(field))) {
         flagged.get(field).add(position);
@@ -68,7 +78,14 @@ final class MemoryIndexes<P> {
         kept = remove(field, old, position);
       }
       if (isKey(value)) {
-        keyed.get(field).computeIfAbsent(value, v -> new ConcurrentSkipListSet<>(positionOrder)).add(kept);
+        P adding = kept;
+        // Inside the map's compute, so a concurrent removal of the last position cannot drop the set
+        // this position is being added to.
+        keyed.get(field).compute(value, (v, set) -> {
+          PositionSet<P> holding = set == null ? new PositionSet<>(positionOrder) : set;
+          holding.add(adding);
+          return holding;
+        });
       }
     }
   }
@@ -77,6 +94,7 @@ final class MemoryIndexes<P> {
   void removed(P position, Document document) {
     flagged.values().forEach(set -> set.remove(position));
     if (document != null) {
+      counted.removed(document);
       for (String field : spec.keys()) {
         Object value = document.get(field);
         if (isKey(value)) {
@@ -95,8 +113,8 @@ final class MemoryIndexes<P> {
   private P remove(String field, Object value, P position) {
     Object[] held = {position};
     keyed.get(field).computeIfPresent(value, (v, set) -> {
-      P same = set.ceiling(position);
-      if (same != null && positionOrder.compare(same, position) == 0) {
+      P same = set.held(position);
+      if (same != null) {
         held[0] = same;
       }
       set.remove(position);
@@ -118,23 +136,11 @@ final class MemoryIndexes<P> {
     if (query == null) {
       return Optional.empty();
     }
-    List<Set<P>> pinned = new ArrayList<>();
-    for (Map.Entry<String, Object> flag : spec.flags().entrySet()) {
-      if (flag.getValue().equals(query.get(flag.getKey()))) {
-        pinned.add(flagged.get(flag.getKey()));
-      }
-    }
-    for (String field : spec.keys()) {
-      Object wanted = query.get(field);
-      if (isKey(wanted)) {
-        pinned.add(keyed.get(field).getOrDefault(wanted, Collections.emptyNavigableSet()));
-      }
-    }
+    List<PositionSet<P>> pinned = pinnedSets(query);
     if (pinned.isEmpty()) {
       return Optional.empty();
     }
-    pinned.sort(Comparator.comparingInt(Set::size));
-    Set<P> smallest = pinned.get(0);
+    PositionSet<P> smallest = pinned.get(0);
     if (smallest.size() >= worthBelow) {
       return Optional.empty(); // a position lookup per document costs more than reading them all in order
     }
@@ -147,7 +153,68 @@ final class MemoryIndexes<P> {
     return Optional.of(agreed);
   }
 
-  private static <P> boolean inAllOthers(List<Set<P>> pinned, P position) {
+  /**
+   * How many documents match {@code query}, when every condition of it is an equality on an indexed
+   * value: the number kept for its combination when it is one of the counted groups of fields
+   * ({@link CombinationCounts}: {@code {taskId, status}}, {@code {launchedBy}}...), the size of the
+   * one set it pins, or else the positions the smallest of its sets shares with the others. Empty when any condition is something else (the collection counts
+   * by reading). {@code {status: "COMPLETED"}}, a run list's total, no longer reads every stored run.
+   */
+  OptionalLong exactCount(Document query) {
+    if (query == null || query.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    OptionalLong combination = counted.count(query);
+    if (combination.isPresent()) {
+      return combination;
+    }
+    for (Map.Entry<String, Object> condition : query.entrySet()) {
+      String field = condition.getKey();
+      boolean indexedFlag = spec.flags().containsKey(field) && spec.flags().get(field).equals(condition.getValue());
+      boolean indexedKey = spec.keys().contains(field) && isKey(condition.getValue());
+      if (!indexedFlag && !indexedKey) {
+        return OptionalLong.empty();
+      }
+    }
+    List<PositionSet<P>> pinned = pinnedSets(query);
+    if (pinned.size() == 1) {
+      return OptionalLong.of(pinned.get(0).size());
+    }
+    long shared = 0;
+    for (P position : pinned.get(0)) {
+      if (inAllOthers(pinned, position)) {
+        shared++;
+      }
+    }
+    return OptionalLong.of(shared);
+  }
+
+  /** What a count of {@code matching} documents reports with a count command's skip and limit. */
+  static int page(long matching, int skip, int limit) {
+    long counted = Math.max(0, matching - Math.max(0, skip));
+    return (int) Math.min(limit > 0 ? Math.min(counted, limit) : counted, Integer.MAX_VALUE);
+  }
+
+  /** The sets of the indexed values {@code query} pins, smallest first. */
+  private List<PositionSet<P>> pinnedSets(Document query) {
+    List<PositionSet<P>> pinned = new ArrayList<>();
+    for (Map.Entry<String, Object> flag : spec.flags().entrySet()) {
+      if (flag.getValue().equals(query.get(flag.getKey()))) {
+        pinned.add(flagged.get(flag.getKey()));
+      }
+    }
+    for (String field : spec.keys()) {
+      Object wanted = query.get(field);
+      if (isKey(wanted)) {
+        PositionSet<P> set = keyed.get(field).get(wanted);
+        pinned.add(set != null ? set : none);
+      }
+    }
+    pinned.sort(Comparator.comparingInt(PositionSet::size));
+    return pinned;
+  }
+
+  private static <P> boolean inAllOthers(List<PositionSet<P>> pinned, P position) {
     for (int i = 1; i < pinned.size(); i++) {
       if (!pinned.get(i).contains(position)) {
         return false;

@@ -3,10 +3,12 @@ package dev.taskmesh.infra.store;
 import de.bwaldvogel.mongo.bson.Document;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -125,10 +127,16 @@ final class PackedScan {
    * decide. {@code lastKeyFirst}: {@code stored} comes in descending key order (ties on every sort
    * key still keep ascending key order, as the stock stable sort keeps them).
    */
-  List<Document> page(Stream<Object> stored, boolean lastKeyFirst, int skip, int limit, BiPredicate<Document, Document> matcher) {
+  List<Document> page(Supplier<Stream<Object>> stored, boolean lastKeyFirst, int skip, int limit, BiPredicate<Document, Document> matcher) {
+    if (sortFields.length == 1 && sortFields[0].equals(ID) && limit > 0) {
+      List<Document> cut = pageInKeyOrder(stored.get(), skip, limit, matcher);
+      if (cut != null) {
+        return cut;
+      }
+    }
     long[] seen = {0};
     long step = lastKeyFirst ? -1 : 1;
-    Stream<SortedSelection.Keyed> matching = stored.map(value -> keyed(value, matcher, seen[0] += step)).filter(Objects::nonNull);
+    Stream<SortedSelection.Keyed> matching = stored.get().map(value -> keyed(value, matcher, seen[0] += step)).filter(Objects::nonNull);
     if (sortFields.length > 0) {
       matching = SortedSelection.select(matching, orderBy, skip, limit).stream();
     } else {
@@ -136,6 +144,34 @@ final class PackedScan {
       matching = limit > 0 ? matching.limit(limit) : matching;
     }
     return matching.map(this::document).toList();
+  }
+
+  /**
+   * The page of a query sorted by {@code _id} alone, cut as the stored values are read: they come in
+   * the order of their keys, which are the ids, so the first {@code skip + limit} that match are the
+   * page, whatever the collection holds beyond them. A newest-first list of a few runs among a
+   * million reads a few runs. Null when an id that is not a string is met before the page is full:
+   * the map orders keys of different types otherwise than a query's sort does, so the caller sorts.
+   */
+  private List<Document> pageInKeyOrder(Stream<Object> stored, int skip, int limit, BiPredicate<Document, Document> matcher) {
+    List<Document> page = new ArrayList<>(limit);
+    long toSkip = Math.max(0, skip);
+    Iterator<Object> values = stored.iterator();
+    while (page.size() < limit && values.hasNext()) {
+      SortedSelection.Keyed matching = keyed(values.next(), matcher, 0);
+      if (matching == null) {
+        continue;
+      }
+      if (!(matching.keys()[0] instanceof String)) {
+        return null;
+      }
+      if (toSkip > 0) {
+        toSkip--;
+      } else {
+        page.add(document(matching));
+      }
+    }
+    return page;
   }
 
   /** How many of the stored values (packed or not) match, without keeping any of them. */

@@ -36,7 +36,10 @@ public final class StoreBackends {
    * of a task ({@code taskId}) and of a status ({@code status}; a query pinning both walks the
    * smaller set, as MongoDB would use the {@code taskId, status} index).
    */
-  static final MemoryIndexes.Spec INDEXED = new MemoryIndexes.Spec(java.util.Map.of("outbox", true, "final", false), java.util.Set.of("taskId", "status"));
+  static final MemoryIndexes.Spec INDEXED = new MemoryIndexes.Spec(java.util.Map.of("outbox", true, "final", false), java.util.Set.of("taskId", "status"),
+      // the totals of run lists: a task's by status; a user's (every list of a non-admin), by status and task
+      java.util.Set.of(java.util.Set.of("taskId", "status"), java.util.Set.of("launchedBy"), java.util.Set.of("launchedBy", "status"),
+          java.util.Set.of("launchedBy", "taskId"), java.util.Set.of("launchedBy", "taskId", "status")));
 
   private StoreBackends() {}
 

@@ -44,4 +44,45 @@ class MemoryIndexesTest {
     assertThat(indexes.candidates(new Document("taskId", "t1"), Long.MAX_VALUE)).contains(List.of());
     assertThat(indexes.candidates(new Document("final", false), Long.MAX_VALUE)).contains(List.of());
   }
+
+  @Test
+  void equalitiesOnIndexedValuesAreCountedFromTheSetsAsTheyMove() {
+    indexes.stored("r1", null, run("QUEUED", false));
+    indexes.stored("r2", null, run("QUEUED", false));
+    indexes.stored("r3", null, new Document("taskId", "t2").append("status", "QUEUED").append("final", false));
+    indexes.stored(new String("r1"), run("QUEUED", false), run("COMPLETED", true));
+    indexes.stored("r2", run("QUEUED", false), run("COMPLETED", true));
+    indexes.stored("r2", run("COMPLETED", true), run("COMPLETED", true)); // a write that changes no indexed value
+    indexes.removed("r3", new Document("taskId", "t2").append("status", "QUEUED").append("final", false));
+
+    assertThat(indexes.exactCount(new Document("status", "COMPLETED"))).hasValue(2);
+    assertThat(indexes.exactCount(new Document("status", "QUEUED"))).hasValue(0);
+    assertThat(indexes.exactCount(new Document("status", "RUNNING"))).hasValue(0);
+    assertThat(indexes.exactCount(new Document("taskId", "t1"))).hasValue(2);
+    assertThat(indexes.exactCount(new Document("taskId", "t2"))).hasValue(0);
+    assertThat(indexes.exactCount(new Document("final", false))).hasValue(0);
+    assertThat(indexes.exactCount(new Document("taskId", "t1").append("status", "COMPLETED"))).hasValue(2);
+    assertThat(indexes.exactCount(new Document("taskId", "t2").append("status", "COMPLETED"))).hasValue(0);
+    assertThat(indexes.exactCount(new Document("taskId", "t2").append("status", "QUEUED"))).as("r3, deleted").hasValue(0);
+    assertThat(indexes.exactCount(new Document("taskId", "t1").append("status", "QUEUED"))).as("both moved on").hasValue(0);
+    assertThat(indexes.exactCount(new Document("taskId", "t1").append("status", "COMPLETED").append("final", false)))
+        .as("a flag too: the sets' intersection").hasValue(0);
+  }
+
+  @Test
+  void anyConditionTheSetsCannotAnswerLeavesTheCountToTheCollection() {
+    indexes.stored("r1", null, run("COMPLETED", true));
+    assertThat(indexes.exactCount(new Document())).isEmpty();
+    assertThat(indexes.exactCount(new Document("status", "COMPLETED").append("launchedBy", "u1"))).as("not indexed").isEmpty();
+    assertThat(indexes.exactCount(new Document("final", true))).as("only final: false is indexed").isEmpty();
+    assertThat(indexes.exactCount(new Document("status", new Document("$in", List.of("COMPLETED"))))).as("an operator").isEmpty();
+  }
+
+  @Test
+  void aCountWithSkipAndLimitIsWhatTheCountCommandReports() {
+    assertThat(MemoryIndexes.page(10, 0, 0)).isEqualTo(10);
+    assertThat(MemoryIndexes.page(10, 3, 0)).isEqualTo(7);
+    assertThat(MemoryIndexes.page(10, 3, 5)).isEqualTo(5);
+    assertThat(MemoryIndexes.page(10, 12, 5)).isEqualTo(0);
+  }
 }

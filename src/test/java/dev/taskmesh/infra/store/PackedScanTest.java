@@ -38,7 +38,7 @@ class PackedScanTest {
     }
     List<Document> asked = new ArrayList<>();
     List<Document> page = PackedScan.of(new Document("status", "COMPLETED").append("taskId", "t1"), BY_CREATED, null)
-        .page(stored.stream(), false, 2, 3, (document, query) -> {
+        .page(stored::stream, false, 2, 3, (document, query) -> {
           asked.add(document);
           return ((List<?>) document.get("status")).contains(query.get("status")) && document.get("taskId").equals(query.get("taskId"));
         });
@@ -61,21 +61,44 @@ class PackedScanTest {
       PackedScan scan = PackedScan.of(new Document(), order, null);
       assertThat(scan.wantsLastKeyFirst()).isTrue();
       for (int[] page : new int[][] {{0, 0}, {0, 5}, {7, 9}, {30, 100}}) {
-        assertThat(scan.page(lastFirst.stream(), true, page[0], page[1], (d, q) -> true))
+        assertThat(scan.page(lastFirst::stream, true, page[0], page[1], (d, q) -> true))
             .as("order %s, skip %d, limit %d", order, page[0], page[1])
-            .isEqualTo(scan.page(stored.stream(), false, page[0], page[1], (d, q) -> true));
+            .isEqualTo(scan.page(stored::stream, false, page[0], page[1], (d, q) -> true));
       }
     }
     // status descending: the QUEUED runs first, each tie in key order (r12, r15, ...), not reversed
-    assertThat(PackedScan.of(new Document(), new Document("status", -1), null).page(lastFirst.stream(), true, 0, 3, (d, q) -> true))
+    assertThat(PackedScan.of(new Document(), new Document("status", -1), null).page(lastFirst::stream, true, 0, 3, (d, q) -> true))
         .extracting(d -> d.get("_id")).containsExactly("r12", "r15", "r18");
+  }
+
+  @Test
+  void aPageSortedByIdAloneIsCutAsTheKeysAreRead() {
+    List<Object> lastFirst = new ArrayList<>();
+    for (int i = 99; i >= 10; i--) { // the keys "r99" .. "r10", descending, as the collection streams them last key first
+      lastFirst.add(run(i, i % 3 == 0 ? "QUEUED" : "COMPLETED"));
+    }
+    int[] read = {0};
+    List<Document> page = PackedScan.of(new Document("status", "COMPLETED"), new Document("_id", -1), null)
+        .page(() -> lastFirst.stream().peek(value -> read[0]++), true, 2, 3, (d, q) -> true);
+    assertThat(page).extracting(d -> d.get("_id")).containsExactly("r95", "r94", "r92");
+    assertThat(read[0]).as("r99 .. r92: the page and what came before it, nothing after").isEqualTo(8);
+  }
+
+  @Test
+  void anIdThatIsNotAStringMakesThePageSortedAfterAll() {
+    // The map orders keys of different types by type first; the page must come out in the query's order.
+    List<Object> keyOrder = List.of(PackedDocument.pack(new Document("_id", 7).append("status", "X")),
+        PackedDocument.pack(new Document("_id", 5.5).append("status", "X")), run(1, "X"));
+    List<Document> page = PackedScan.of(new Document("status", "X"), new Document("_id", 1), null)
+        .page(keyOrder::stream, false, 0, 2, (d, q) -> true);
+    assertThat(page).extracting(d -> d.get("_id")).containsExactly(5.5, 7);
   }
 
   @Test
   void aCountReadsOnlyIds() {
     Stream<Object> stored = Stream.of(run(1, "COMPLETED"), run(2, "QUEUED"), run(3, "COMPLETED"));
     List<Document> matched = PackedScan.of(new Document("status", "COMPLETED"), null, new Document("_id", 1))
-        .page(stored, false, 0, 0, (document, query) -> {
+        .page(() -> stored, false, 0, 0, (document, query) -> {
           throw new AssertionError("every run here is decided from its bytes");
         });
     assertThat(matched).containsExactly(new Document("_id", "r1"), new Document("_id", "r3"));
