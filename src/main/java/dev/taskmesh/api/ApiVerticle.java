@@ -80,7 +80,7 @@ public final class ApiVerticle extends VerticleBase {
     new AuthRoutes(accounts, gateway.loginPerAccount(), gateway.loginPerAddress()).register(operations);
     new UserRoutes(accounts).register(operations);
     new TaskRoutes(taskService, handlers).register(operations);
-    new RunRoutes(runService, taskService).register(operations);
+    new RunRoutes(runService, taskService, gateway.heapGuard()).register(operations);
     streams.register(operations);
     RunResultPage resultPage = new RunResultPage(runs);
     resultPage.register(operations, runService);

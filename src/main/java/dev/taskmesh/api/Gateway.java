@@ -5,6 +5,7 @@ import dev.taskmesh.auth.PasswordHasher;
 import dev.taskmesh.auth.TokenKeys;
 import dev.taskmesh.auth.TokenService;
 import dev.taskmesh.config.AppConfig;
+import dev.taskmesh.observability.HeapGuard;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ public final class Gateway {
   private final RateLimiter loginPerAddress;
   private final RateLimiter requests;
   private final PasswordHasher hasher;
+  private final HeapGuard heapGuard;
   private final String dummyHash;
 
   private Gateway(TokenService tokens, OidcVerifier oidc, AppConfig config, PasswordHasher hasher) {
@@ -31,6 +33,7 @@ public final class Gateway {
     this.loginPerAddress = new RateLimiter(config.auth().loginAttemptsPerAddressPerMinute());
     this.requests = new RateLimiter(config.api().rateLimitPerMinute());
     this.hasher = hasher;
+    this.heapGuard = HeapGuard.start(config.api().launchHeapCeilingPercent());
     // Verified against when the email is unknown, so a login costs the same either way.
     this.dummyHash = hasher.hash("taskmesh-no-such-account");
   }
@@ -48,9 +51,15 @@ public final class Gateway {
   }
 
   public void close() {
+    heapGuard.close();
     if (oidc != null) {
       oidc.stop();
     }
+  }
+
+  /** Admission control on memory: launches wait while the heap is nearly full. */
+  public HeapGuard heapGuard() {
+    return heapGuard;
   }
 
   public TokenService tokens() {

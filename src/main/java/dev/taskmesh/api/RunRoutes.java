@@ -1,6 +1,7 @@
 package dev.taskmesh.api;
 
 import dev.taskmesh.auth.Caller;
+import dev.taskmesh.observability.HeapGuard;
 import dev.taskmesh.observability.Traceparent;
 import dev.taskmesh.run.Run;
 import dev.taskmesh.run.RunQuery;
@@ -18,25 +19,44 @@ import java.util.Optional;
 final class RunRoutes {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunRoutes.class);
+  private static final long RETRY_AFTER_SECONDS = 5;
 
   private final RunService runs;
   private final TaskService tasks;
+  private final HeapGuard heap;
 
-  RunRoutes(RunService runs, TaskService tasks) {
+  RunRoutes(RunService runs, TaskService tasks, HeapGuard heap) {
     this.runs = runs;
     this.tasks = tasks;
+    this.heap = heap;
   }
 
   void register(Map<String, Handler<RoutingContext>> operations) {
-    operations.put("launchTask", this::launch);
-    operations.put("launchTaskAlias", this::launch);
-    operations.put("launchTaskBatch", this::launchBatch);
+    operations.put("launchTask", admitted(this::launch));
+    operations.put("launchTaskAlias", admitted(this::launch));
+    operations.put("launchTaskBatch", admitted(this::launchBatch));
     operations.put("listTaskRuns", this::listOfTask);
     operations.put("listRuns", this::list);
     operations.put("listHistories", this::list);
     operations.put("getRun", this::get);
     operations.put("cancelRun", this::cancel);
-    operations.put("retryRun", this::retry);
+    operations.put("retryRun", admitted(this::retry));
+  }
+
+  /**
+   * A route that makes new work, refused with 503 while the heap is nearly full ({@link HeapGuard}):
+   * reads, cancels and the runs already accepted go on.
+   */
+  private Handler<RoutingContext> admitted(Handler<RoutingContext> launching) {
+    return ctx -> {
+      if (heap.admits()) {
+        launching.handle(ctx);
+        return;
+      }
+      heap.refused();
+      ctx.response().putHeader("Retry-After", Long.toString(RETRY_AFTER_SECONDS));
+      Problem.send(ctx, 503, heap.refusal());
+    };
   }
 
   private void launch(RoutingContext ctx) {

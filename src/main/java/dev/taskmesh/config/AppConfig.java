@@ -148,7 +148,7 @@ public record AppConfig(
   }
 
   /** The REST gateway's limits and switches. */
-  public record Api(long bodyLimitBytes, int rateLimitPerMinute, List<String> corsOrigins, int maxStreamsPerCaller) {}
+  public record Api(long bodyLimitBytes, int rateLimitPerMinute, List<String> corsOrigins, int maxStreamsPerCaller, int launchHeapCeilingPercent) {}
 
   public record Pipeline(
       int maxAttempts,

@@ -76,7 +76,8 @@ public final class ConfigParser {
             values.integer("api.bodyLimitBytes", 1024, 16 * 1024 * 1024),
             values.integer("api.rateLimitPerMinute", 0, 10_000_000),
             values.list("api.corsOrigins"),
-            values.integer("api.maxStreamsPerCaller", 1, 1000)),
+            values.integer("api.maxStreamsPerCaller", 1, 1000),
+            values.integer("api.launchHeapCeilingPercent", 0, 100)),
         cluster());
   }
 

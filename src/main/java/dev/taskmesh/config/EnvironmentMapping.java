@@ -66,6 +66,7 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("OIDC_DEFAULT_ROLE", "auth.oidc.defaultRole");
     KEY_BY_VARIABLE.put("BODY_LIMIT_BYTES", "api.bodyLimitBytes");
     KEY_BY_VARIABLE.put("RATE_LIMIT_PER_MINUTE", "api.rateLimitPerMinute");
+    KEY_BY_VARIABLE.put("LAUNCH_HEAP_CEILING_PERCENT", "api.launchHeapCeilingPercent");
     KEY_BY_VARIABLE.put("CORS_ORIGINS", "api.corsOrigins");
     KEY_BY_VARIABLE.put("MAX_ATTEMPTS", "pipeline.maxAttempts");
     KEY_BY_VARIABLE.put("OUTBOX_SWEEP_MS", "pipeline.outboxSweepMs");

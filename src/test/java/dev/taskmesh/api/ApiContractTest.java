@@ -55,7 +55,7 @@ class ApiContractTest {
     new AuthRoutes(null, null, null).register(operations);
     new UserRoutes(null).register(operations);
     new TaskRoutes(null, TaskHandlers.defaults()).register(operations);
-    new RunRoutes(null, null).register(operations);
+    new RunRoutes(null, null, null).register(operations);
     new EventStreams(vertx, null, null, 1, change -> { }).register(operations);
     new RunResultPage(null).register(operations, null);
     new DeadLetterRoutes(null).register(operations);
