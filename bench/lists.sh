@@ -3,7 +3,8 @@
 # STEP (batches of 100 from three concurrent clients); after each step, once every run has ended,
 # REQUESTS sequential requests of each list shape on one connection, and their latency (curl's
 # time_total: median and slowest, ms). Every list also counts its matches for the page's "total",
-# so a count that reads every stored run shows here as latency growing with the store.
+# so a count that reads every stored run shows here as latency growing with the store. The last
+# shape is what every list of a non-admin user is: filtered by who launched the runs.
 # Loopback only, bounded by RUNS.
 #   bench/lists.sh [jar] [runs] [step] [requests]
 # Needs: curl, a built jar (default target/taskmesh.jar). JVM flags: JAVA_OPTS.
@@ -27,9 +28,10 @@ latency() { # median and slowest ms of REQUESTS requests of $1, one connection
     | sort -n | awk '{ t[NR] = $1 * 1000 } END { printf "%7.1f %7.1f", t[int((NR + 1) / 2)], t[NR] }'
 }
 
+ME=$(curl -fs "$BASE/api/users/me" -H "Authorization: Bearer $TOKEN" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 SHAPES=("/api/runs?status=COMPLETED&size=20" "/api/tasks/$TASK/runs?size=20" "/api/tasks/$TASK/runs?status=COMPLETED&size=20"
-  "/api/runs?status=QUEUED&size=20" "/api/runs?size=20")
-NAMES=("status=COMPLETED" "a task's runs" "a task's COMPLETED" "status=QUEUED" "all runs")
+  "/api/runs?status=QUEUED&size=20" "/api/runs?size=20" "/api/runs?launchedBy=$ME&status=COMPLETED&size=20")
+NAMES=("status=COMPLETED" "a task's runs" "a task's COMPLETED" "status=QUEUED" "all runs" "a user's COMPLETED")
 printf '%-14s' "stored runs"; for name in "${NAMES[@]}"; do printf ' | %-19s' "$name"; done; printf '\n'
 printf '%-14s' ""; for _ in "${NAMES[@]}"; do printf ' | %-19s' " p50 ms  max ms"; done; printf '\n'
 launched=0
