@@ -1,12 +1,19 @@
 package dev.taskmesh.run;
 
 import io.vertx.core.json.JsonObject;
+import dev.taskmesh.infra.TimeOrderedIds;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 /** Filters, order and page of a run list; a null filter means any. */
 public record RunQuery(String status, String taskId, String launchedBy, Instant from, Instant to, String sort, boolean ascending,
     int skip, int limit) {
+
+  private static final Duration ID_MARGIN = Duration.ofSeconds(1);
+  // A UUIDv7 holds 48 bits of milliseconds since 1970: times outside them bound no ids.
+  private static final Instant FIRST_BOUNDED = Instant.EPOCH.plus(ID_MARGIN);
+  private static final Instant LAST_BOUNDED = Instant.ofEpochMilli((1L << 48) - 1).minus(ID_MARGIN);
 
   private static final Map<String, String> SORT_FIELDS = Map.of(
       "created", "createdAt", "started", "startedAt", "finished", "finishedAt", "status", "seq");
@@ -51,7 +58,28 @@ public record RunQuery(String status, String taskId, String launchedBy, Instant 
         range.put("$lt", MongoDates.toDocument(to));
       }
       filter.put("createdAt", range);
+      JsonObject ids = idBounds();
+      if (!ids.isEmpty()) {
+        filter.put("_id", ids);
+      }
     }
     return filter;
+  }
+
+  /**
+   * The ids a creation-time range can hold: a run's {@code createdAt} is its id's millisecond, so
+   * the store reads only the runs of the range ({@code _id} is its primary key), and the exact
+   * {@code createdAt} condition decides. A second of margin keeps runs stored by earlier versions,
+   * whose {@code createdAt} came from a clock reading a millisecond or two after their id's.
+   */
+  private JsonObject idBounds() {
+    JsonObject ids = new JsonObject();
+    if (from != null && !from.isBefore(FIRST_BOUNDED)) {
+      ids.put("$gte", TimeOrderedIds.floor(from.minus(ID_MARGIN)));
+    }
+    if (to != null && to.isBefore(LAST_BOUNDED)) {
+      ids.put("$lt", TimeOrderedIds.floor(to.plus(ID_MARGIN)));
+    }
+    return ids;
   }
 }

@@ -73,6 +73,16 @@ class RunRepositoryTest {
           .extracting(Run::id).containsExactlyElementsOf(newestFirst);
       assertThat(viaVertx.find(new RunQuery("QUEUED", "task-order", null, null, null, "created", true, 5, 10)).await())
           .extracting(Run::id).containsExactlyElementsOf(oldestFirst.subList(5, 15));
+      // Between two times: the store reads the ids of that range (RunQuery.idBounds), createdAt decides.
+      Instant from = Instant.ofEpochMilli(1_800_000_000_002L);
+      Instant to = Instant.ofEpochMilli(1_800_000_000_005L);
+      RunQuery between = new RunQuery(null, "task-order", null, from, to, null, false, 0, 30);
+      assertThat(viaVertx.find(between).await()).extracting(Run::id).containsExactlyElementsOf(newestFirst.subList(30 - 20, 30 - 8));
+      assertThat(viaVertx.count(between).await()).isEqualTo(12);
+      assertThat(between.filter().getJsonObject("_id").getString("$gte")).isEqualTo(TimeOrderedIds.floor(from.minusSeconds(1)));
+      RunQuery sinceEver = new RunQuery(null, "task-order", null, Instant.EPOCH, null, null, false, 0, 30);
+      assertThat(sinceEver.filter().containsKey("_id")).as("no id holds a time before 1970").isFalse();
+      assertThat(viaVertx.count(sinceEver).await()).isEqualTo(30);
     } finally {
       mongo.removeDocuments("runs", new JsonObject().put("taskId", "task-order")).await(); // the other tests count every run
     }

@@ -3,9 +3,9 @@ package dev.taskmesh.infra.store;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.h2.mvstore.Cursor;
@@ -23,50 +23,81 @@ final class IdRange {
   private static final String ID = "_id";
 
   private final String from;
+  private final boolean fromExcluded;
   private final String to;
+  private final boolean toExcluded;
+  private final boolean descending;
 
-  private IdRange(String from, String to) {
+  private IdRange(String from, boolean fromExcluded, String to, boolean toExcluded, boolean descending) {
     this.from = from;
+    this.fromExcluded = fromExcluded;
     this.to = to;
+    this.toExcluded = toExcluded;
+    this.descending = descending;
   }
 
   /**
    * The range of a query, or null when the query does not bound {@code _id} by strings alone, or
-   * asks for an order other than the map's own ({@code _id} ascending): then the stock path answers.
+   * asks for an order other than the map's own ({@code _id} ascending or descending alone): then
+   * the stock path answers.
    */
   static IdRange of(Document query, Document orderBy) {
-    boolean keyOrder = orderBy == null || orderBy.isEmpty() || orderBy.size() == 1 && Objects.equals(orderBy.get(ID), 1);
+    boolean byId = orderBy != null && orderBy.size() == 1 && orderBy.get(ID) instanceof Number;
+    boolean keyOrder = orderBy == null || orderBy.isEmpty() || byId;
     if (!keyOrder || query == null || !(query.get(ID) instanceof Document bounds) || bounds.isEmpty()) {
       return null;
     }
     String from = null;
+    boolean fromExcluded = false;
     String to = null;
+    boolean toExcluded = false;
     for (Map.Entry<String, Object> bound : bounds.entrySet()) {
       if (!(bound.getValue() instanceof String value)) {
         return null;
       }
+      boolean excluded = bound.getKey().equals("$gt") || bound.getKey().equals("$lt");
       switch (bound.getKey()) {
-        case "$gt", "$gte" -> from = from == null || value.compareTo(from) > 0 ? value : from;
-        case "$lt", "$lte" -> to = to == null || value.compareTo(to) < 0 ? value : to;
+        case "$gt", "$gte" -> {
+          int cmp = from == null ? 1 : value.compareTo(from);
+          fromExcluded = cmp > 0 ? excluded : cmp == 0 ? fromExcluded || excluded : fromExcluded;
+          from = cmp > 0 ? value : from;
+        }
+        case "$lt", "$lte" -> {
+          int cmp = to == null ? -1 : value.compareTo(to);
+          toExcluded = cmp < 0 ? excluded : cmp == 0 ? toExcluded || excluded : toExcluded;
+          to = cmp < 0 ? value : to;
+        }
         default -> {
           return null;
         }
       }
     }
-    return new IdRange(from, to);
+    return new IdRange(from, fromExcluded, to, toExcluded, byId && ((Number) orderBy.get(ID)).intValue() < 0);
+  }
+
+  /** True when the range is read last key first (the query sorts by {@code _id} descending). */
+  boolean descending() {
+    return descending;
   }
 
   /**
-   * The stored values whose keys lie in the range, bounds included, in key order: a superset of
-   * the answer (exclusive bounds and the rest of the query are left to the caller's matcher).
+   * The stored values whose keys lie in the range, exactly (an excluded bound's own key is
+   * skipped), in the order asked for: the {@code _id} condition is answered, the rest of the
+   * query is left to the caller.
    */
   Stream<Object> values(MVMap<Object, Object> data) {
-    return values(data.cursor(from, to, false));
+    Cursor<Object, Object> cursor = descending ? data.cursor(to, from, true) : data.cursor(from, to, false);
+    return values(cursor, key -> !(fromExcluded && key.equals(from) || toExcluded && key.equals(to)));
   }
 
   /** The values a cursor walks over, as a lazy stream. */
   static Stream<Object> values(Cursor<Object, Object> cursor) {
-    Iterator<Object> values = new Iterator<>() {
+    return values(cursor, key -> true);
+  }
+
+  /** The values of the keys {@code wanted} accepts, of those a cursor walks over, as a lazy stream. */
+  private static Stream<Object> values(Cursor<Object, Object> cursor, Predicate<Object> wanted) {
+    Iterator<Object> keys = new Iterator<>() {
       @Override
       public boolean hasNext() {
         return cursor.hasNext();
@@ -74,10 +105,11 @@ final class IdRange {
 
       @Override
       public Object next() {
-        cursor.next();
-        return cursor.getValue();
+        return cursor.next();
       }
     };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(values, Spliterator.ORDERED), false);
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(keys, Spliterator.ORDERED), false)
+        .filter(wanted)
+        .map(key -> cursor.getValue());
   }
 }

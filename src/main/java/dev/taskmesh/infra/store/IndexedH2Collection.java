@@ -192,7 +192,14 @@ final class IndexedH2Collection extends H2Collection {
       }
       IdRange range = IdRange.of(query, orderBy);
       if (range != null) {
-        return idRangePage(range, query, skip, limit, batchSize, fields);
+        PackedScan rest = PackedScan.of(Candidates.withoutId(query), orderBy, fields);
+        if (rest == null) {
+          return idRangePage(range, query, skip, limit, batchSize, fields);
+        }
+        // The range answers the _id condition; the rest is read from the stored bytes, and a page
+        // in key order stops once full (runs made between two times, newest first).
+        List<Document> page = rest.page(() -> range.values(data), range.descending(), skip, limit, this::documentMatchesQuery);
+        return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
       }
       Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, key -> getDocument(CompactIds.expand(key)), count());
       return candidates == null
@@ -203,7 +210,7 @@ final class IndexedH2Collection extends H2Collection {
     }
   }
 
-  /** The map's key order is the order asked for, so the page is cut as the range is read. */
+  /** The range is read in the order asked for, so the page is cut as it is read. */
   private QueryResult idRangePage(IdRange range, Document query, int skip, int limit, int batchSize, Document fields) {
     List<Document> page = range.values(data)
         .map(PackedDocument::unpack)
@@ -230,7 +237,8 @@ final class IndexedH2Collection extends H2Collection {
    * and counts what comes back, so counting the runs of a task with 400,000 of them built 400,000
    * id documents at once, enough to exhaust a 256 MB heap (docs/benchmarks.md, "Retention").
    * A query of indexed equalities only, such as a run list's {@code {status: "COMPLETED"}}, is
-   * counted by the indexes without reading a document ({@link MemoryIndexes#exactCount}).
+   * counted by the indexes without reading a document ({@link MemoryIndexes#exactCount}); one that
+   * bounds {@code _id} reads only that range of keys ({@link IdRange}).
    */
   @Override
   public int count(Document query, int skip, int limit) {
@@ -238,13 +246,16 @@ final class IndexedH2Collection extends H2Collection {
     if (indexed.isPresent()) {
       return MemoryIndexes.page(indexed.getAsLong(), skip, limit);
     }
-    PackedScan scan = query == null || query.isEmpty() ? null : PackedScan.of(query, null, ID_ONLY);
+    IdRange range = query == null ? null : IdRange.of(query, null);
+    PackedScan scan = range != null ? PackedScan.of(Candidates.withoutId(query), null, ID_ONLY)
+        : query == null || query.isEmpty() ? null : PackedScan.of(query, null, ID_ONLY);
     if (scan == null) {
       return super.count(query, skip, limit);
     }
     MVStore.TxCounter reading = store.registerVersionUsage();
     try {
-      return MemoryIndexes.page(scan.count(storedFor(query, false), this::documentMatchesQuery), skip, limit);
+      Stream<Object> stored = range != null ? range.values(data) : storedFor(query, false);
+      return MemoryIndexes.page(scan.count(stored, this::documentMatchesQuery), skip, limit);
     } finally {
       store.deregisterVersionUsage(reading);
     }

@@ -154,17 +154,27 @@ class StoreBackendsTest {
     assertThat(answers(() -> StoreBackends.h2(dir.resolve("fast.mv").toString()))).isEqualTo(expected);
   }
 
-  /** Pages of id ranges, unsorted and in key order (which the H2 collection cuts as it reads the range). */
+  /**
+   * Pages of id ranges, unsorted and in key order either way (which the H2 collection cuts as it
+   * reads the range), and their counts. The second query is the shape of a run list between two
+   * times: an id range with exclusive bounds that are stored keys, and conditions the stored bytes
+   * decide ({@link PackedScan}) or cannot (r7's "at" is a string).
+   */
   private static List<List<JsonObject>> idRangePages(Supplier<MongoBackend> backend) {
     try (TestStore store = TestStore.start(vertx, backend.get())) {
       seed(store.client());
       JsonObject oldFinished = new JsonObject().put("_id", new JsonObject().put("$lt", "r40")).put("final", true);
+      JsonObject between = new JsonObject().put("_id", new JsonObject().put("$gt", "r2").put("$lt", "r45"))
+          .put("status", "COMPLETED").put("at", new JsonObject().put("$gte", date(2)));
       List<List<JsonObject>> seen = new java.util.ArrayList<>();
-      for (JsonObject order : List.of(new JsonObject(), new JsonObject().put("_id", 1))) {
-        for (int[] page : PAGES) {
-          FindOptions options = new FindOptions().setSort(order).setSkip(page[0]).setLimit(page[1]).setFields(new JsonObject().put("_id", 1));
-          seen.add(store.client().findWithOptions("runs", oldFinished, options).await());
+      for (JsonObject query : List.of(oldFinished, between)) {
+        for (JsonObject order : List.of(new JsonObject(), new JsonObject().put("_id", 1), new JsonObject().put("_id", -1))) {
+          for (int[] page : PAGES) {
+            FindOptions options = new FindOptions().setSort(order).setSkip(page[0]).setLimit(page[1]).setFields(new JsonObject().put("_id", 1));
+            seen.add(store.client().findWithOptions("runs", query, options).await());
+          }
         }
+        seen.add(List.of(store.client().runCommand("count", new JsonObject().put("count", "runs").put("query", query)).await()));
       }
       return seen;
     }
@@ -176,6 +186,9 @@ class StoreBackendsTest {
     assertThat(idRangePages(() -> StoreBackends.h2(dir.resolve("fast-range.mv").toString()))).isEqualTo(expected);
     assertThat(expected.get(PAGES.size() + 2)).as("skip 2, limit 3, in key order")
         .containsExactly(new JsonObject().put("_id", "r14"), new JsonObject().put("_id", "r16"), new JsonObject().put("_id", "r18"));
+    assertThat(expected.get(2 * PAGES.size() + 1)).as("last key first: \"r4\" sorts after \"r38\"").containsExactly(new JsonObject().put("_id", "r4"));
+    assertThat(expected.get(3 * PAGES.size() + 1 + 2 * PAGES.size() + 1)).as("the list between two times, newest first, the first")
+        .containsExactly(new JsonObject().put("_id", "r41"));
   }
 
   /**
