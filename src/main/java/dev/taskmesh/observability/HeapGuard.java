@@ -38,6 +38,7 @@ public final class HeapGuard implements AutoCloseable {
   private static final long WARN_EVERY_NANOS = 60_000_000_000L;
 
   private final int ceilingPercent;
+  private final Counter refusals;
   private final long maxHeapBytes;
   private final List<NotificationEmitter> emitters = new ArrayList<>();
   private final Set<String> heapPools = new HashSet<>();
@@ -46,14 +47,18 @@ public final class HeapGuard implements AutoCloseable {
   private volatile boolean refusing;
   private long lastWarning; // System.nanoTime() of the last warning; only the notification thread writes it
 
-  HeapGuard(int ceilingPercent, long maxHeapBytes) {
+  HeapGuard(int ceilingPercent, long maxHeapBytes, Counter refusals) {
     this.ceilingPercent = ceilingPercent;
     this.maxHeapBytes = maxHeapBytes;
+    this.refusals = refusals;
   }
 
   /** A guard fed by this JVM's collections; {@code ceilingPercent} 0 never refuses (and listens to nothing). */
   public static HeapGuard start(int ceilingPercent) {
-    HeapGuard guard = new HeapGuard(ceilingPercent, Runtime.getRuntime().maxMemory());
+    // Registered at start, so the series exists at zero before the first refusal (as every counter here).
+    Counter refusals = Counter.builder("taskmesh.launches.refused").description("Launch requests refused before any run was accepted")
+        .tag("reason", "memory").register(Metrics.registry());
+    HeapGuard guard = new HeapGuard(ceilingPercent, Runtime.getRuntime().maxMemory(), refusals);
     if (ceilingPercent > 0) {
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
         if (pool.getType() == MemoryType.HEAP) {
@@ -66,9 +71,9 @@ public final class HeapGuard implements AutoCloseable {
           guard.emitters.add(emitter);
         }
       }
+      Gauge.builder("taskmesh.heap.after.gc", guard, HeapGuard::usedAfterCollection)
+          .description("Heap in use after the last garbage collection, as a fraction of the maximum heap").register(Metrics.registry());
     }
-    Gauge.builder("taskmesh.heap.after.gc", guard, HeapGuard::usedAfterCollection)
-        .description("Heap in use after the last garbage collection, as a fraction of the maximum heap").register(Metrics.registry());
     return guard;
   }
 
@@ -79,8 +84,7 @@ public final class HeapGuard implements AutoCloseable {
 
   /** Counts a launch refused for memory, for {@code taskmesh_launches_refused_total{reason="memory"}}. */
   public void refused() {
-    Counter.builder("taskmesh.launches.refused").description("Launch requests refused before any run was accepted")
-        .tag("reason", "memory").register(Metrics.registry()).increment();
+    refusals.increment();
   }
 
   /** What the refusal says: the heap's state and what to do. */

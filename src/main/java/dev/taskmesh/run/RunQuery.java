@@ -1,7 +1,7 @@
 package dev.taskmesh.run;
 
-import io.vertx.core.json.JsonObject;
 import dev.taskmesh.infra.TimeOrderedIds;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -57,7 +57,7 @@ public final class RunRepository {
             mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("outbox", 1).put("createdAt", 1), new IndexOptions()),
             mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("taskId", 1).put("status", 1), new IndexOptions()),
             mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("final", 1).put("updatedAt", 1), new IndexOptions()),
-            // Lists filter by these and order by _id (RunQuery.sort).
+            // Lists filter by these and order by _id (RunQuery.storeOrder).
             mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("status", 1).put("_id", -1), new IndexOptions()),
             mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("taskId", 1).put("_id", -1), new IndexOptions()),
             mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("launchedBy", 1).put("_id", -1), new IndexOptions()))

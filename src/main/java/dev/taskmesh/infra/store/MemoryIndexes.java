@@ -157,8 +157,9 @@ final class MemoryIndexes<P> {
    * How many documents match {@code query}, when every condition of it is an equality on an indexed
    * value: the number kept for its combination when it is one of the counted groups of fields
    * ({@link CombinationCounts}: {@code {taskId, status}}, {@code {launchedBy}}...), the size of the
-   * one set it pins, or else the positions the smallest of its sets shares with the others. Empty when any condition is something else (the collection counts
-   * by reading). {@code {status: "COMPLETED"}}, a run list's total, no longer reads every stored run.
+   * one set it pins, or else the positions the smallest of its sets shares with the others. Empty
+   * when any condition is something else (the collection counts by reading).
+   * {@code {status: "COMPLETED"}}, a run list's total, no longer reads every stored run.
    */
   OptionalLong exactCount(Document query) {
     if (query == null || query.isEmpty()) {

@@ -174,7 +174,7 @@ class StoreBackendsTest {
             seen.add(store.client().findWithOptions("runs", query, options).await());
           }
         }
-        seen.add(List.of(store.client().runCommand("count", new JsonObject().put("count", "runs").put("query", query)).await()));
+        seen.add(List.of(count(store.client(), query, new JsonObject())));
       }
       return seen;
     }
@@ -217,7 +217,7 @@ class StoreBackendsTest {
           new JsonObject().put("outbox", true), new JsonObject().put("taskId", "t0").put("final", false).put("outbox", false))) {
         seen.add(store.client().findWithOptions("runs", query, new FindOptions().setSort(new JsonObject().put("_id", -1)).setLimit(5)).await());
         seen.add(store.client().findWithOptions("runs", query, new FindOptions()).await());
-        seen.add(List.of(store.client().runCommand("count", new JsonObject().put("count", "runs").put("query", query)).await()));
+        seen.add(List.of(count(store.client(), query, new JsonObject())));
       }
       return seen;
     }
@@ -253,18 +253,22 @@ class StoreBackendsTest {
     }
   }
 
+  /** The {@code count} command's reply for the runs matching {@code query}, with {@code options} (skip, limit). */
+  private static JsonObject count(MongoClient client, JsonObject query, JsonObject options) {
+    return client.runCommand("count", new JsonObject().put("count", "runs").put("query", query).mergeIn(options)).await();
+  }
+
   /** The {@code count} command (how run lists get their total) queries with the projection {@code {_id: 1}}. */
   private static List<Long> counts(Supplier<MongoBackend> backend) {
     try (TestStore store = TestStore.start(vertx, backend.get())) {
       seed(store.client());
       List<Long> seen = new java.util.ArrayList<>();
       for (JsonObject query : QUERIES) {
-        seen.add(store.client().runCommand("count", new JsonObject().put("count", "runs").put("query", query)).await().getLong("n"));
+        seen.add(count(store.client(), query, new JsonObject()).getLong("n"));
       }
       for (JsonObject query : QUERIES) { // with a skip and a limit, which the H2 collection applies to its own count
         for (int[] page : new int[][] {{3, 0}, {2, 5}, {60, 0}}) {
-          seen.add(store.client().runCommand("count", new JsonObject().put("count", "runs").put("query", query)
-              .put("skip", page[0]).put("limit", page[1])).await().getLong("n"));
+          seen.add(count(store.client(), query, new JsonObject().put("skip", page[0]).put("limit", page[1])).getLong("n"));
         }
       }
       return seen;
