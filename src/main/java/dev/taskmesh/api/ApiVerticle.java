@@ -64,7 +64,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     MongoClient mongo = Mongo.client(vertx, config);
     String bootstrap = config.kafka().bootstrapServers().orElseThrow();
-    publisher = new KafkaPublisher(vertx, "taskmesh-api", bootstrap);
+    publisher = new KafkaPublisher(vertx, "taskmesh-api", config.kafka());
     bulk = BsonBulk.open(vertx, config);
     RunRepository runs = new RunRepository(mongo, bulk);
     relay = new OutboxRelay(runs, publisher, config.kafka().topics().pendingTasks());

@@ -1,22 +1,44 @@
 package dev.taskmesh.bridge;
 
+import dev.taskmesh.config.AppConfig;
+import dev.taskmesh.observability.Metrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes JSON messages keyed by run id, completing only when the broker acknowledged them
  * (acks=all, idempotent producer). One shared producer per process and name: batching works best
- * when every verticle instance feeds the same one.
+ * when every verticle instance feeds the same one. What an instance may leave waiting on the broker
+ * is bounded ({@link PublishBacklog}): past it a send fails at once with {@link BacklogFullException}.
  */
 public final class KafkaPublisher implements RecordSender {
 
-  private final KafkaProducer<String, String> producer;
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
+  private static final long WARN_EVERY_NANOS = 60_000_000_000L;
 
-  public KafkaPublisher(Vertx vertx, String name, String bootstrapServers) {
-    this.producer = KafkaProducer.createShared(vertx, name, KafkaSettings.producer(bootstrapServers, name));
+  private final String name;
+  private final KafkaProducer<String, String> producer;
+  private final PublishBacklog backlog;
+  private final Counter refused;
+  private long lastWarning; // System.nanoTime() of the last refusal warning, 0 before the first
+
+  public KafkaPublisher(Vertx vertx, String name, AppConfig.Kafka kafka) {
+    this(vertx, name, KafkaSettings.producer(kafka.bootstrapServers().orElseThrow(), name),
+        new PublishBacklog(kafka.publishBacklogRecords(), PublishBacklog.MAX_CHARS));
+  }
+
+  KafkaPublisher(Vertx vertx, String name, Map<String, String> settings, PublishBacklog backlog) {
+    this.name = name;
+    this.producer = KafkaProducer.createShared(vertx, name, settings);
+    this.backlog = backlog;
+    this.refused = Metrics.publishRefused(name);
   }
 
   @Override
@@ -30,7 +52,28 @@ public final class KafkaPublisher implements RecordSender {
     if (traceparent != null) {
       record.addHeader(BridgeSpec.HEADER_TRACEPARENT, traceparent);
     }
-    return producer.send(record).mapEmpty();
+    int length = value == null ? 0 : value.length();
+    if (!backlog.tryAdd(length)) {
+      return refuse();
+    }
+    return producer.send(record).<Void>mapEmpty().andThen(sent -> backlog.remove(length));
+  }
+
+  private Future<Void> refuse() {
+    refused.increment();
+    BacklogFullException refusal = new BacklogFullException(name, backlog.records(), backlog.chars());
+    long now = System.nanoTime();
+    // Each refused send fails its caller, which retries later; while the broker is away, one warning a minute says enough.
+    if (lastWarning == 0 || now - lastWarning >= WARN_EVERY_NANOS) {
+      lastWarning = now;
+      LOG.warn("Refusing sends until the broker acknowledges earlier ones ({}); taskmesh_kafka_publish_refused_total counts them", refusal.getMessage());
+    }
+    return Future.failedFuture(refusal);
+  }
+
+  /** Records sent and not yet acknowledged (nor given up on) by the broker. */
+  int waiting() {
+    return backlog.records();
   }
 
   public Future<Void> close() {

@@ -40,6 +40,9 @@ public final class KafkaSettings {
     config.put("linger.ms", "2");
     config.put("delivery.timeout.ms", "30000");
     config.put("request.timeout.ms", "10000");
+    // How long send() may block its worker context (full buffer, or no metadata for the topic) before
+    // failing: later sends queue behind it, so a broker outage surfaces in seconds, not in a minute.
+    config.put("max.block.ms", "10000");
     return config;
   }
 }

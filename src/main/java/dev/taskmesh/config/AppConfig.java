@@ -27,7 +27,8 @@ public record AppConfig(
   /** The same configuration with the broker and store addresses resolved (embedded ones once started). */
   public AppConfig withEndpoints(String kafkaBootstrapServers, String mongoUri) {
     return new AppConfig(roles, dataDir, http, worker, updater,
-        new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(), kafka.topics()),
+        new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(),
+            kafka.publishBacklogRecords(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.connectTimeoutMs()),
         elasticsearch, auth, pipeline, tasks, metrics, api, cluster);
   }
@@ -50,6 +51,7 @@ public record AppConfig(
       int embeddedPort,
       int partitions,
       long connectTimeoutMs,
+      int publishBacklogRecords,
       Topics topics) {}
 
   public record Topics(String pendingTasks, String taskEvents, String taskCompleted, String deadLetters) {

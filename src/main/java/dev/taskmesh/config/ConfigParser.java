@@ -41,6 +41,7 @@ public final class ConfigParser {
         values.port("kafka.embeddedPort"),
         values.integer("kafka.partitions", 1, 1000),
         values.integer("kafka.connectTimeoutMs", 100, 600_000),
+        values.integer("kafka.publishBacklogRecords", 1, 1_000_000),
         new AppConfig.Topics(
             values.topic("kafka.topics.pendingTasks"),
             values.topic("kafka.topics.taskEvents"),

@@ -29,6 +29,7 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("KAFKA_EMBEDDED_PORT", "kafka.embeddedPort");
     KEY_BY_VARIABLE.put("KAFKA_PARTITIONS", "kafka.partitions");
     KEY_BY_VARIABLE.put("KAFKA_CONNECT_TIMEOUT_MS", "kafka.connectTimeoutMs");
+    KEY_BY_VARIABLE.put("KAFKA_PUBLISH_BACKLOG_RECORDS", "kafka.publishBacklogRecords");
     KEY_BY_VARIABLE.put("MONGO_URI", "mongo.uri");
     KEY_BY_VARIABLE.put("MONGO_DATABASE", "mongo.database");
     KEY_BY_VARIABLE.put("MONGO_EMBEDDED_HOST", "mongo.embeddedHost");

@@ -30,6 +30,7 @@ public final class Metrics {
   public static final String DEAD_LETTERS = "taskmesh.dead.letters";         // taskmesh_dead_letters_total{reason}
   public static final String RETENTION_DELETED = "taskmesh.retention.deleted"; // taskmesh_retention_deleted_total{kind}
   public static final String OUTBOX_BACKLOG = "taskmesh.outbox.backlog";     // taskmesh_outbox_backlog
+  public static final String PUBLISH_REFUSED = "taskmesh.kafka.publish.refused"; // taskmesh_kafka_publish_refused_total{publisher}
   public static final String CONSUMER_LAG = "taskmesh.kafka.consumer.lag";   // taskmesh_kafka_consumer_lag{group,topic,partition}
 
   private static final MeterRegistry NONE = new CompositeMeterRegistry();
@@ -78,6 +79,15 @@ public final class Metrics {
 
   public static void deadLetter(String reason) {
     deadLetterCounter(registry(), reason).increment();
+  }
+
+  /**
+   * Sends a publisher refused because the broker had not acknowledged as much as it may wait on;
+   * registered when the publisher is made, so the series exists at zero.
+   */
+  public static Counter publishRefused(String publisher) {
+    return Counter.builder(PUBLISH_REFUSED).description("Kafka sends refused at once because too many earlier sends still wait on the broker")
+        .tag("publisher", publisher).register(registry());
   }
 
   /** Records deleted by the retention policy; {@code kind} is {@code runs} or {@code idempotency_keys}. */

@@ -22,7 +22,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    publisher = new KafkaPublisher(vertx, "taskmesh-outbox", config.kafka().bootstrapServers().orElseThrow());
+    publisher = new KafkaPublisher(vertx, "taskmesh-outbox", config.kafka());
     relay = new OutboxRelay(new RunRepository(Mongo.client(vertx, config)), publisher, config.kafka().topics().pendingTasks());
     long every = config.pipeline().outboxSweepMs();
     // Runs younger than one sweep interval are still on the fast path; leave them to it.

@@ -1,6 +1,7 @@
 package dev.taskmesh.run;
 
 import dev.taskmesh.auth.Caller;
+import dev.taskmesh.bridge.BacklogFullException;
 import dev.taskmesh.infra.MongoErrors;
 import dev.taskmesh.infra.TimeOrderedIds;
 import dev.taskmesh.observability.PipelineTelemetry;
@@ -267,7 +268,13 @@ public final class RunService {
   }
 
   private void publish(Run run) {
-    relay.publish(run).onFailure(e -> LOG.warn("Run {} not published yet ({}); the outbox relay will retry", run.id(), e.getMessage()));
+    relay.publish(run).onFailure(e -> {
+      if (e instanceof BacklogFullException) {
+        LOG.debug("Run {} not published yet ({}); the outbox relay will retry", run.id(), e.getMessage()); // the publisher warned
+      } else {
+        LOG.warn("Run {} not published yet ({}); the outbox relay will retry", run.id(), e.getMessage());
+      }
+    });
   }
 
   private void announce(Run run, RunStatus status) {

@@ -28,7 +28,7 @@ public final class StuckRunVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AppConfig.Topics topics = config.kafka().topics();
-    publisher = new KafkaPublisher(vertx, "taskmesh-stuck-runs", config.kafka().bootstrapServers().orElseThrow());
+    publisher = new KafkaPublisher(vertx, "taskmesh-stuck-runs", config.kafka());
     sweeper = new StuckRunSweeper(new RunRepository(Mongo.client(vertx, config)), publisher, topics.pendingTasks(), topics.taskCompleted(),
         topics.deadLetters(), Duration.ofMillis(config.pipeline().stuckAfterMs()), config.pipeline().maxRecoveries());
     long every = config.pipeline().stuckSweepMs();

@@ -55,7 +55,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    publisher = new KafkaPublisher(vertx, "taskmesh-worker", config.kafka().bootstrapServers().orElseThrow());
+    publisher = new KafkaPublisher(vertx, "taskmesh-worker", config.kafka());
     runs = new RunRepository(Mongo.client(vertx, config));
     // Each instance has its own CPU executor: CPU-bound handlers then scale with worker instances.
     cpu = vertx.createSharedWorkerExecutor("taskmesh-cpu-" + deploymentID() + "-" + System.identityHashCode(this), config.worker().cpuThreads());

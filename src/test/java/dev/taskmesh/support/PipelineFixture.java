@@ -50,7 +50,7 @@ public final class PipelineFixture implements AutoCloseable {
     this.dataDir = dataDir;
     this.ledger = ledger;
     this.runs = new RunRepository(mongo());
-    this.publisher = new KafkaPublisher(vertx(), "test-publisher", config().kafka().bootstrapServers().orElseThrow());
+    this.publisher = new KafkaPublisher(vertx(), "test-publisher", config().kafka());
     this.runService = new RunService(runs, new OutboxRelay(runs, publisher, config().kafka().topics().pendingTasks()),
         ledger.handlers(), config().pipeline().maxAttempts(), vertx().eventBus(), null);
   }
