@@ -34,6 +34,8 @@ public final class OutboxRelay {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int SWEEP_BATCH = 500;
+  /** Batches one sweep may chain (50,000 runs): the next sweep, an interval later, goes on. */
+  private static final int MAX_BATCHES_PER_SWEEP = 100;
   /** Well under the sweep's age threshold (outboxSweepMs), so a marked run is never swept again. */
   static final long MARK_DELAY_MS = 250;
 
@@ -51,6 +53,7 @@ public final class OutboxRelay {
   private final RunRepository runs;
   private final Sender publisher;
   private final String topic;
+  private final int sweepBatch;
   private Map<Attempt, Waiting> toMark = new LinkedHashMap<>();
   private long markTimer = -1;
   private Vertx vertx;
@@ -60,9 +63,14 @@ public final class OutboxRelay {
   }
 
   public OutboxRelay(RunRepository runs, Sender publisher, String topic) {
+    this(runs, publisher, topic, SWEEP_BATCH);
+  }
+
+  OutboxRelay(RunRepository runs, Sender publisher, String topic, int sweepBatch) {
     this.runs = runs;
     this.publisher = publisher;
     this.topic = topic;
+    this.sweepBatch = sweepBatch;
   }
 
   public Future<Void> publish(Run run) {
@@ -145,16 +153,31 @@ public final class OutboxRelay {
         .onComplete(result -> batch.forEach(waiting -> waiting.marked().forEach(p -> p.handle(result))));
   }
 
-  /** Publishes runs accepted before {@code acceptedBefore} and still unpublished; returns how many. */
+  /**
+   * Publishes runs accepted before {@code acceptedBefore} and still unpublished, a batch at a time
+   * until a batch comes back short; returns how many. After a broker outage the backlog is every run
+   * accepted meanwhile: one batch per sweep interval would take minutes to drain it. A batch that
+   * fails ends the sweep (the broker is still away); the next sweep starts over.
+   */
   public Future<Integer> sweep(Instant acceptedBefore) {
-    return runs.findUnpublished(acceptedBefore, SWEEP_BATCH).compose(this::publishAll);
+    return sweepFrom(acceptedBefore, 0, MAX_BATCHES_PER_SWEEP).onSuccess(total -> {
+      if (total > 0) {
+        LOG.info("Outbox relay republished {} run(s) accepted but not published", total);
+      }
+    });
+  }
+
+  private Future<Integer> sweepFrom(Instant acceptedBefore, int publishedSoFar, int batchesLeft) {
+    return runs.findUnpublished(acceptedBefore, sweepBatch).compose(this::publishAll).compose(published -> published < sweepBatch || batchesLeft <= 1
+        ? Future.succeededFuture(publishedSoFar + published)
+        : sweepFrom(acceptedBefore, publishedSoFar + published, batchesLeft - 1));
   }
 
   private Future<Integer> publishAll(List<Run> backlog) {
     if (backlog.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    LOG.info("Outbox relay republishing {} unpublished run(s)", backlog.size());
+    LOG.debug("Outbox relay republishing {} unpublished run(s)", backlog.size());
     return Future.all(backlog.stream().map(this::publish).toList()).map(done -> backlog.size());
   }
 }

@@ -128,6 +128,33 @@ class OutboxRelayTest {
   }
 
   @Test
+  void aSweepPublishesABacklogLargerThanOneBatchAndStopsWhenTheBrokerFails() {
+    store.client().removeDocuments(RunRepository.COLLECTION, new JsonObject()).await();
+    List<String> backlog = java.util.stream.IntStream.range(0, 5).mapToObj(i -> launched().id()).toList();
+    Instant acceptedBefore = Instant.now().plusSeconds(1);
+
+    List<String> attempted = new CopyOnWriteArrayList<>();
+    OutboxRelay brokerAway = new OutboxRelay(runs, (topic, key, value, traceparent) -> {
+      attempted.add(key);
+      return Future.failedFuture("broker away");
+    }, "pending-tasks", 2);
+    Boolean sweepFailed = onContext(() -> brokerAway.sweep(acceptedBefore).transform(result -> Future.succeededFuture(result.failed())));
+    assertThat(sweepFailed).as("a failed batch fails the sweep").isTrue();
+    assertThat(attempted).as("and ends it: one batch tried").hasSize(2);
+
+    List<String> published = new CopyOnWriteArrayList<>();
+    OutboxRelay brokerBack = new OutboxRelay(runs, (topic, key, value, traceparent) -> {
+      published.add(key);
+      return Future.succeededFuture();
+    }, "pending-tasks", 2);
+    Integer swept = onContext(() -> brokerBack.sweep(acceptedBefore));
+    assertThat(swept).as("three batches in one sweep").isEqualTo(5);
+    assertThat(published).containsExactlyInAnyOrderElementsOf(backlog);
+    Integer sweptAgain = onContext(() -> brokerBack.sweep(acceptedBefore));
+    assertThat(sweptAgain).isZero();
+  }
+
+  @Test
   void flushWritesWaitingMarkersAtOnce() {
     Run run = launched();
     OutboxRelay relay = relay();
