@@ -35,21 +35,9 @@ start_system "$JAR" outage "-Xlog:gc:file=$WORK/gc.log"
 echo "warm-up: $(in_three 3000) runs"
 settle
 
-offer() { # launches batches of 100 until told to stop; one status code per request, to $1
-  while [ ! -e "$WORK/stop" ]; do
-    curl -s -o /dev/null -w '%{http_code}\n' -m 30 -X POST "$BASE/api/tasks/$TASK/runs/batch" -H "Authorization: Bearer $TOKEN" \
-      -H 'Content-Type: application/json' -d '{"count":100}' >> "$1" || echo 000 >> "$1"
-    if [ "$(tail -1 "$1")" != 202 ]; then sleep 0.2; fi
-  done
-}
-live_heap() {
-  jcmd "$APP_PID" GC.run > /dev/null 2>&1 || { echo "?"; return; }
-  grep 'Pause Full' "$WORK/gc.log" | tail -1 | grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' | sed -E 's/.*->([0-9]+)M\(([0-9]+)M\)/\1 of \2 MB/'
-}
 publish_refused() {
   curl -s -m 5 "$BASE/metrics" | grep '^taskmesh_kafka_publish_refused_total' | awk '{s+=$2} END {printf "%d", s}'
 }
-count() { cat "$WORK"/codes.* 2>/dev/null | grep -c "^$1\$" || true; }
 
 kill -STOP "$BROKER_PID"
 echo "broker frozen for $OUTAGE s; launching"
@@ -60,14 +48,14 @@ while :; do
   sleep 10
   elapsed=$(( $(date +%s) - start ))
   ready=$(curl -s -o /dev/null -w '%{http_code}' -m 5 "$BASE/health/ready" || true)
-  printf '%-8s %-14s %-14s %-8s %-14s %-16s %s\n' "$elapsed" "$(( $(count 202) * 100 ))" "$(( $(count 503) * 100 ))" \
+  printf '%-8s %-14s %-14s %-8s %-14s %-16s %s\n' "$elapsed" "$(( $(answers 202) * 100 ))" "$(( $(answers 503) * 100 ))" \
     "$(cat "$WORK"/codes.* | grep -vc '^202$\|^503$' || true)" "$(live_heap)" "$(publish_refused)" "$ready"
   [ "$elapsed" -ge "$OUTAGE" ] && break
   kill -0 "$APP_PID" 2>/dev/null || { echo "the system exited; its log:" >&2; tail -20 "$WORK/app.log" >&2; exit 1; }
 done
 touch "$WORK/stop"
 wait $(jobs -p | grep -v "^$APP_PID\$\|^$BROKER_PID\$") 2>/dev/null || true
-accepted=$(( $(count 202) * 100 + 3000 ))
+accepted=$(( $(answers 202) * 100 + 3000 ))
 
 kill -CONT "$BROKER_PID" 2>/dev/null || { echo "the broker process is gone; its log:" >&2; tail -30 "$WORK/broker.log" >&2; exit 1; }
 resumed=$(date +%s)

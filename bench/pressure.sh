@@ -22,18 +22,6 @@ trap 'kill $(jobs -p) 2>/dev/null || true; cleanup' EXIT
 SYSTEM_ENV="RUN_RETENTION_SECONDS=0"
 start_system "$JAR" pressure "-Xlog:gc:file=$WORK/gc.log"
 
-offer() { # launches batches of 100 until told to stop; one status code per request, to $1
-  while [ ! -e "$WORK/stop" ]; do
-    curl -s -o /dev/null -w '%{http_code}\n' -m 30 -X POST "$BASE/api/tasks/$TASK/runs/batch" -H "Authorization: Bearer $TOKEN" \
-      -H 'Content-Type: application/json' -d '{"count":100}' >> "$1" || echo 000 >> "$1"
-    if [ "$(tail -1 "$1")" != 202 ]; then sleep 0.2; fi
-  done
-}
-live_heap() {
-  jcmd "$APP_PID" GC.run > /dev/null 2>&1 || { echo "?"; return; }
-  grep 'Pause Full' "$WORK/gc.log" | tail -1 | grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' | sed -E 's/.*->([0-9]+)M\(([0-9]+)M\)/\1 of \2 MB/'
-}
-count() { cat "$WORK"/codes.* 2>/dev/null | grep -c "^$1\$" || true; }
 
 for i in 1 2 3; do offer "$WORK/codes.$i" & done
 printf '%-8s %-14s %-14s %-8s %-14s %s\n' "seconds" "runs accepted" "runs refused" "other" "live heap" "ready"
@@ -41,8 +29,8 @@ start=$(date +%s)
 while :; do
   sleep 20
   elapsed=$(( $(date +%s) - start ))
-  accepted=$(( $(count 202) * 100 ))
-  refused=$(( $(count 503) * 100 ))
+  accepted=$(( $(answers 202) * 100 ))
+  refused=$(( $(answers 503) * 100 ))
   other=$(cat "$WORK"/codes.* | grep -vc '^202$\|^503$' || true)
   ready=$(curl -s -o /dev/null -w '%{http_code}' -m 5 "$BASE/health/ready" || true)
   printf '%-8s %-14s %-14s %-8s %-14s %s\n' "$elapsed" "$accepted" "$refused" "$other" "$(live_heap)" "$ready"

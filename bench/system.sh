@@ -1,4 +1,4 @@
-# Shared by bench/allocation.sh and bench/history.sh (source it, do not run it): a fresh
+# Shared by the bench scripts (source it, do not run it): a fresh
 # all-in-one system on loopback, an admin token, a task, batch launches and the wait for them.
 # Set WORK (a scratch folder), PORT and PASSWORD before sourcing; `trap cleanup EXIT` stops the
 # system and removes WORK.
@@ -50,4 +50,21 @@ settle() { # waits until every run of the task has finished, for 10 minutes at m
   for _ in $(seq 1 600); do [ "$(unfinished)" = 0 ] && return; sleep 1; done
   echo "runs still unfinished after 10 minutes" >&2
   exit 1
+}
+
+offer() { # launches batches of 100 until $WORK/stop exists; one HTTP status code per request, to $1
+  while [ ! -e "$WORK/stop" ]; do
+    curl -s -o /dev/null -w '%{http_code}\n' -m 30 -X POST "$BASE/api/tasks/$TASK/runs/batch" -H "Authorization: Bearer $TOKEN" \
+      -H 'Content-Type: application/json' -d '{"count":100}' >> "$1" || echo 000 >> "$1"
+    if [ "$(tail -1 "$1")" != 202 ]; then sleep 0.2; fi
+  done
+}
+
+answers() { # how many of offer's requests got HTTP status $1 (from the files $WORK/codes.*)
+  cat "$WORK"/codes.* 2>/dev/null | grep -c "^$1\$" || true
+}
+
+live_heap() { # the heap after a full collection, for a system started with -Xlog:gc:file=$WORK/gc.log
+  jcmd "$APP_PID" GC.run > /dev/null 2>&1 || { echo "?"; return; }
+  grep 'Pause Full' "$WORK/gc.log" | tail -1 | grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' | sed -E 's/.*->([0-9]+)M\(([0-9]+)M\)/\1 of \2 MB/'
 }
