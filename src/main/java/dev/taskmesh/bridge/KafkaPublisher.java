@@ -2,6 +2,7 @@ package dev.taskmesh.bridge;
 
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.observability.Metrics;
+import dev.taskmesh.observability.WarningThrottle;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,13 +22,12 @@ import org.slf4j.LoggerFactory;
 public final class KafkaPublisher implements RecordSender {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
-  private static final long WARN_EVERY_NANOS = 60_000_000_000L;
 
   private final String name;
   private final KafkaProducer<String, String> producer;
   private final PublishBacklog backlog;
   private final Counter refused;
-  private long lastWarning; // System.nanoTime() of the last refusal warning, 0 before the first
+  private final WarningThrottle warnings = WarningThrottle.perMinute();
 
   public KafkaPublisher(Vertx vertx, String name, AppConfig.Kafka kafka) {
     this(vertx, name, KafkaSettings.producer(kafka.bootstrapServers().orElseThrow(), name),
@@ -62,10 +62,8 @@ public final class KafkaPublisher implements RecordSender {
   private Future<Void> refuse() {
     refused.increment();
     BacklogFullException refusal = new BacklogFullException(name, backlog.records(), backlog.chars());
-    long now = System.nanoTime();
     // Each refused send fails its caller, which retries later; while the broker is away, one warning a minute says enough.
-    if (lastWarning == 0 || now - lastWarning >= WARN_EVERY_NANOS) {
-      lastWarning = now;
+    if (warnings.due()) {
       LOG.warn("Refusing sends until the broker acknowledges earlier ones ({}); taskmesh_kafka_publish_refused_total counts them", refusal.getMessage());
     }
     return Future.failedFuture(refusal);

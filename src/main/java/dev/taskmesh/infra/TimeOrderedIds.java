@@ -1,6 +1,7 @@
 package dev.taskmesh.infra;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,7 +39,7 @@ public final class TimeOrderedIds {
    * The lowest id that can be made at {@code instant}'s millisecond: every id made earlier sorts
    * below it, as a string too, so {@code {_id: {$lt: floor(t)}}} selects what was made before t.
    */
-  public static String floor(java.time.Instant instant) {
+  public static String floor(Instant instant) {
     return new UUID((instant.toEpochMilli() & 0xFFFF_FFFF_FFFFL) << 16 | VERSION_7, 0x8000_0000_0000_0000L).toString();
   }
 
@@ -46,8 +47,8 @@ public final class TimeOrderedIds {
    * The millisecond an id of this class was made in: a run's creation time is its id's, so the
    * order of ids is the order of creation times, ties included (see {@code RunQuery#storeOrder}).
    */
-  public static java.time.Instant timeOf(String id) {
-    return java.time.Instant.ofEpochMilli(UUID.fromString(id).getMostSignificantBits() >>> 16);
+  public static Instant timeOf(String id) {
+    return Instant.ofEpochMilli(UUID.fromString(id).getMostSignificantBits() >>> 16);
   }
 
   String make(long epochMillis) {

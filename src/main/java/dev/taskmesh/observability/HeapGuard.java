@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class HeapGuard implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HeapGuard.class);
-  private static final long WARN_EVERY_NANOS = 60_000_000_000L;
 
   private final int ceilingPercent;
   private final Counter refusals;
@@ -45,7 +44,7 @@ public final class HeapGuard implements AutoCloseable {
   private final NotificationListener listener = this::collected;
   private volatile double usedAfterCollection; // fraction of the maximum heap, after the last collection
   private volatile boolean refusing;
-  private long lastWarning; // System.nanoTime() of the last warning; only the notification thread writes it
+  private final WarningThrottle warnings = WarningThrottle.perMinute();
 
   HeapGuard(int ceilingPercent, long maxHeapBytes, Counter refusals) {
     this.ceilingPercent = ceilingPercent;
@@ -105,10 +104,8 @@ public final class HeapGuard implements AutoCloseable {
     boolean above = ceilingPercent > 0 && usedAfterCollection * 100 >= ceilingPercent;
     if (above != refusing) {
       refusing = above;
-      long now = System.nanoTime();
       // Near the ceiling, collections leave the heap above and below it by turns: one warning a minute says enough.
-      if (above && (lastWarning == 0 || now - lastWarning >= WARN_EVERY_NANOS)) {
-        lastWarning = now;
+      if (above && warnings.due()) {
         LOG.warn("Refusing launches while collections leave the heap above {}% of its maximum (api.launchHeapCeilingPercent); now {}%."
             + " Finished runs leave with retention (pipeline.runRetentionSeconds), or give the process more heap.",
             ceilingPercent, Math.round(usedAfterCollection * 100));

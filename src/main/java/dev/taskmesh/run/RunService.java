@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Accepts, cancels and retries runs: one store write (the run with its outbox marker), then a
@@ -268,13 +269,9 @@ public final class RunService {
   }
 
   private void publish(Run run) {
-    relay.publish(run).onFailure(e -> {
-      if (e instanceof BacklogFullException) {
-        LOG.debug("Run {} not published yet ({}); the outbox relay will retry", run.id(), e.getMessage()); // the publisher warned
-      } else {
-        LOG.warn("Run {} not published yet ({}); the outbox relay will retry", run.id(), e.getMessage());
-      }
-    });
+    // A refusal for a full backlog is one of many while the broker is away; the publisher warns about it once a minute.
+    relay.publish(run).onFailure(e -> LOG.atLevel(e instanceof BacklogFullException ? Level.DEBUG : Level.WARN)
+        .log("Run {} not published yet ({}); the outbox relay will retry", run.id(), e.getMessage()));
   }
 
   private void announce(Run run, RunStatus status) {
