@@ -6,6 +6,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import dev.taskmesh.infra.BsonBulk;
 import dev.taskmesh.infra.GroupCommit;
 import dev.taskmesh.infra.MongoErrors;
+import dev.taskmesh.infra.ReadsById;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -40,6 +41,7 @@ public final class RunRepository {
   private final MongoClient mongo;
   private final BsonBulk bulk;
   private final GroupCommit<JsonObject, Void> inserts;
+  private final ReadsById<Run> reads;
 
   public RunRepository(MongoClient mongo) {
     this(mongo, null);
@@ -50,6 +52,7 @@ public final class RunRepository {
     this.mongo = mongo;
     this.bulk = bulk;
     this.inserts = new GroupCommit<>(this::insertAll, doc -> mongo.insert(COLLECTION, doc).mapEmpty(), MAX_INSERT_BATCH);
+    this.reads = new ReadsById<>(mongo, COLLECTION, Run::fromDocument);
   }
 
   public Future<Void> createIndexes() {
@@ -139,9 +142,9 @@ public final class RunRepository {
             .orElseGet(() -> Future.failedFuture(e)));
   }
 
+  /** Clients poll unfinished runs by id: concurrent reads share a round trip ({@link ReadsById}). */
   public Future<Optional<Run>> findById(String id) {
-    return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null)
-        .map(doc -> Optional.ofNullable(doc).map(Run::fromDocument));
+    return reads.find(id);
   }
 
   /** The stored document as is (status, seq, transitions...), for checks and tools. */

@@ -1,34 +1,28 @@
 package dev.taskmesh.task;
 
-import dev.taskmesh.infra.GroupCommit;
+import dev.taskmesh.infra.ReadsById;
 import dev.taskmesh.run.MongoDates;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** The {@code tasks} collection. */
 public final class TaskRepository {
 
   public static final String COLLECTION = "tasks";
-  private static final int MAX_READ_BATCH = 256;
 
   private final MongoClient mongo;
-  private final GroupCommit<String, Optional<Task>> reads;
+  private final ReadsById<Task> reads;
 
   public TaskRepository(MongoClient mongo) {
     this.mongo = mongo;
-    this.reads = new GroupCommit<>(this::findAll, this::findOne, MAX_READ_BATCH);
+    this.reads = new ReadsById<>(mongo, COLLECTION, Task::fromDocument);
   }
 
   public Future<Void> createIndexes() {
@@ -42,26 +36,9 @@ public final class TaskRepository {
     return mongo.insert(COLLECTION, task.toDocument()).map(id -> task);
   }
 
-  /**
-   * Reads asked for while another read of this repository is in flight share the next round trip
-   * (every launch reads its task): each is still issued after its request arrived, so none can miss
-   * a change the caller saw acknowledged before asking.
-   */
+  /** Every launch reads its task: concurrent reads share a round trip ({@link ReadsById}). */
   public Future<Optional<Task>> findById(String id) {
-    return reads.submit(id);
-  }
-
-  private Future<Optional<Task>> findOne(String id) {
-    return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null).map(doc -> Optional.ofNullable(doc).map(Task::fromDocument));
-  }
-
-  private Future<List<AsyncResult<Optional<Task>>>> findAll(List<String> ids) {
-    JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(List.copyOf(new LinkedHashSet<>(ids)))));
-    return mongo.find(COLLECTION, query).map(docs -> {
-      Map<String, Task> byId = new HashMap<>();
-      docs.forEach(doc -> byId.put(doc.getString("_id"), Task.fromDocument(doc)));
-      return GroupCommit.answers(ids, byId);
-    });
+    return reads.find(id);
   }
 
   public Future<List<Task>> find(JsonObject query, JsonObject sort, int skip, int limit) {

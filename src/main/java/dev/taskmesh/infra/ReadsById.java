@@ -1,0 +1,56 @@
+package dev.taskmesh.infra;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Reads of one collection by {@code _id}, grouped like writes ({@link GroupCommit}): reads asked
+ * for while another is in flight share the next round trip, one {@code {_id: {$in: [...]}}} query
+ * (the store answers it by id lookups). Each is still issued after its request arrived, so none
+ * can miss a change its caller saw acknowledged before asking. A launch reads its task, and a
+ * client polling an unfinished run reads the run: under load, hundreds of reads become one.
+ *
+ * @param <T> what a stored document is read as
+ */
+public final class ReadsById<T> {
+
+  private static final int MAX_BATCH = 256;
+
+  private final MongoClient mongo;
+  private final String collection;
+  private final Function<JsonObject, T> mapper;
+  private final GroupCommit<String, Optional<T>> reads;
+
+  public ReadsById(MongoClient mongo, String collection, Function<JsonObject, T> mapper) {
+    this.mongo = mongo;
+    this.collection = collection;
+    this.mapper = mapper;
+    this.reads = new GroupCommit<>(this::findAll, this::findOne, MAX_BATCH);
+  }
+
+  public Future<Optional<T>> find(String id) {
+    return reads.submit(id);
+  }
+
+  private Future<Optional<T>> findOne(String id) {
+    return mongo.findOne(collection, new JsonObject().put("_id", id), null).map(doc -> Optional.ofNullable(doc).map(mapper));
+  }
+
+  private Future<List<AsyncResult<Optional<T>>>> findAll(List<String> ids) {
+    JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(List.copyOf(new LinkedHashSet<>(ids)))));
+    return mongo.find(collection, query).map(docs -> {
+      Map<String, T> byId = new HashMap<>();
+      docs.forEach(doc -> byId.put(doc.getString("_id"), mapper.apply(doc)));
+      return GroupCommit.answers(ids, byId);
+    });
+  }
+}
