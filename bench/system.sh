@@ -6,13 +6,15 @@
 cleanup() { [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null || true; rm -rf "$WORK"; }
 
 # start_system JAR TASK_TITLE [java options...]: starts JAR with JAVA_OPTS and the options given
-# (and SYSTEM_ENV, extra VAR=value settings for the system, if set), waits until it is ready, logs
+# (and SYSTEM_ENV, extra VAR=value settings for the system, if set; the access log is off unless
+# LOG_ACCESS_LEVEL=INFO), waits until it is ready, logs
 # in as the admin and creates a task of type sleep. Sets APP_PID, BASE, TOKEN and TASK.
 start_system() {
   local jar="$1" title="$2"
   shift 2
   # shellcheck disable=SC2086 # JAVA_OPTS and SYSTEM_ENV are lists of words
-  env DATA_DIR="$WORK/data" HTTP_PORT="$PORT" RATE_LIMIT_PER_MINUTE=0 LOG_LEVEL=WARN ADMIN_PASSWORD="$PASSWORD" ${SYSTEM_ENV:-} \
+  env DATA_DIR="$WORK/data" HTTP_PORT="$PORT" RATE_LIMIT_PER_MINUTE=0 LOG_LEVEL=WARN LOG_ACCESS_LEVEL="${LOG_ACCESS_LEVEL:-WARN}" \
+    ADMIN_PASSWORD="$PASSWORD" ${SYSTEM_ENV:-} \
     java ${JAVA_OPTS:-} "$@" -jar "$jar" > "$WORK/app.log" 2>&1 &
   APP_PID=$!
   BASE="http://127.0.0.1:$PORT"

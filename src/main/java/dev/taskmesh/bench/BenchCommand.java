@@ -51,7 +51,7 @@ public final class BenchCommand {
     if (all || !options.scenario().equals("scale")) {
       try (SystemUnderTest sut = options.url().isPresent()
           ? SystemUnderTest.attach(options.url().get(), options.kafka().orElse(null))
-          : SystemUnderTest.start(Map.of(), options)) {
+          : SystemUnderTest.start(options.gatewayOnly() ? Map.of("ROLES", "api") : Map.of(), options)) {
         if (all || options.scenario().equals("memory")) {
           results.add(MemoryScenario.run(options, sut, vertx));
         }
@@ -68,6 +68,9 @@ public final class BenchCommand {
     }
     // A report says how the measured JVM was started: a capped heap changes every figure.
     results.forEach(result -> result.put("jvmOptions", new io.vertx.core.json.JsonArray(options.url().isPresent() ? List.of() : options.jvmOptions())));
+    if (options.gatewayOnly()) {
+      results.forEach(result -> result.put("gatewayOnly", true));
+    }
     options.systemJar().filter(jar -> options.url().isEmpty()).ifPresent(jar -> results.forEach(result -> result.put("systemJar", jar.toString())));
     return results;
   }

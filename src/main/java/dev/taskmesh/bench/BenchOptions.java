@@ -24,7 +24,8 @@ public record BenchOptions(
     List<String> jvmOptions,
     Optional<Path> systemJar,
     int launchBatch,
-    int rateBatch) {
+    int rateBatch,
+    boolean gatewayOnly) {
 
   public static final String USAGE = """
       Usage: java -jar target/taskmesh.jar bench <http|pipeline|scale|memory|all> [options]
@@ -50,6 +51,10 @@ public record BenchOptions(
         --rates R1,R2        fixed launch rates for the pipeline's open loop (default: 50% of measured max)
         --rate-batch N       runs per launch request at fixed rates (default 20, at most 500): a steady
                              stream; the first rate is also measured in bursts of --launch-batch runs
+        --gateway-only       http only: the gateway without workers (a started system runs ROLES=api;
+                             with --url, start it so): launched runs stay PENDING, nothing waits for
+                             them, the list reads PENDING runs. The launch figure without the
+                             pipeline's work on the same cores; the judged figure is the all-in-one's
         --server-cpus LIST   pin started servers with taskset (e.g. 0); run the harness itself with taskset -c 1
         --out DIR            where the JSON report goes (default bench-results)
         --quick              a smoke run: 1 pair, 1 s phases, few runs
@@ -80,6 +85,7 @@ public record BenchOptions(
     Optional<Path> systemJar = Optional.empty();
     int launchBatch = 100;
     int rateBatch = 20;
+    boolean gatewayOnly = false;
     for (int i = 1; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--quick")) {
@@ -90,6 +96,10 @@ public record BenchOptions(
         warmupBatches = 1;
         launchBatch = 20;
         rateBatch = 10;
+        continue;
+      }
+      if (flag.equals("--gateway-only")) {
+        gatewayOnly = true;
         continue;
       }
       if (i + 1 >= args.length) {
@@ -136,8 +146,11 @@ public record BenchOptions(
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
+    if (gatewayOnly && !scenario.equals("http")) {
+      throw new IllegalArgumentException("--gateway-only measures the gateway without workers: only with the http scenario, not " + scenario);
+    }
     return new BenchOptions(scenario, url, kafka, email, password, pairs, seconds, warmup, connections, runs, rates, cpus, out,
-        warmupBatches, jvmOptions, systemJar, launchBatch, rateBatch);
+        warmupBatches, jvmOptions, systemJar, launchBatch, rateBatch, gatewayOnly);
   }
 
   private static int positive(String flag, String value) {

@@ -19,6 +19,9 @@ import java.util.Map;
  * a known size. Each endpoint is warmed up on its own right before its pairs, until the system's
  * JIT compiler is quiet ({@link WarmUpRounds}): a launch exercises far more code (store, broker,
  * pipeline) than a read and needs minutes, not the seconds a read needs.
+ *
+ * <p>With {@code --gateway-only} the system has no workers: the launches are the gateway's own
+ * work (token, task, insert, publish), with no pipeline processing them on the same cores.
  */
 public final class HttpScenario {
 
@@ -44,11 +47,17 @@ public final class HttpScenario {
         LoadGenerator apiLoad = new LoadGenerator(vertx, sut.baseUrl(), options.connections())) {
       awaitHello(helloLoad);
       progress.show("filling the store with " + options.runs() + " runs");
-      RunBatch.run(api, apiLoad, null, "sleep", new JsonObject(), options.runs(),
-          RunBatch.Launching.closed(PipelineScenario.BATCH_CONCURRENCY, options.launchBatch()), progress);
+      if (options.gatewayOnly()) {
+        fillWithoutWorkers(apiLoad, taskId, auth, options);
+      } else {
+        RunBatch.run(api, apiLoad, null, "sleep", new JsonObject(), options.runs(),
+            RunBatch.Launching.closed(PipelineScenario.BATCH_CONCURRENCY, options.launchBatch()), progress);
+      }
+      // Without workers the runs stop at PENDING (published, never taken).
+      String listed = "/api/runs?status=" + (options.gatewayOnly() ? "PENDING" : "COMPLETED") + "&size=20";
       Map<String, LoadGenerator.Request> candidates = new LinkedHashMap<>();
       candidates.put(GET_RUN, LoadGenerator.Request.get("/api/runs/" + runId, auth));
-      candidates.put("GET /api/runs?status=COMPLETED&size=20", LoadGenerator.Request.get("/api/runs?status=COMPLETED&size=20", auth));
+      candidates.put("GET " + listed, LoadGenerator.Request.get(listed, auth));
       candidates.put(LAUNCH, new LoadGenerator.Request(HttpMethod.POST, "/api/tasks/" + taskId + "/runs", auth,
           Buffer.buffer("{}"), 202, body -> { }));
       LoadGenerator.Request baseline = LoadGenerator.Request.get("/hello", Map.of());
@@ -59,14 +68,14 @@ public final class HttpScenario {
       JsonArray results = new JsonArray();
       Map<String, Double> helloMax = new LinkedHashMap<>();
       for (var candidate : candidates.entrySet()) {
-        api.awaitIdle(IDLE_WAIT_SECONDS, progress);
+        awaitIdle(api, options, progress);
         int warmUpRounds = warmUp(new WarmUpRounds(sut), apiLoad, candidate.getKey(), candidate.getValue(), options.warmupBatches(),
             options, progress);
         List<Double> base = new ArrayList<>();
         List<Double> cand = new ArrayList<>();
         List<Double> candP50 = new ArrayList<>();
         for (int pair = 1; pair <= options.pairs(); pair++) {
-          api.awaitIdle(IDLE_WAIT_SECONDS, progress);
+          awaitIdle(api, options, progress);
           progress.show(candidate.getKey() + ": pair " + pair + "/" + options.pairs() + " baseline");
           base.add(helloLoad.closedLoop("hello", baseline, options.connections(), options.seconds(), Long.MAX_VALUE).perSecond());
           progress.show(candidate.getKey() + ": pair " + pair + "/" + options.pairs() + " candidate");
@@ -76,7 +85,7 @@ public final class HttpScenario {
         }
         Summary candidateRate = Summary.of(cand);
         helloMax.put(candidate.getKey(), Summary.of(base).median());
-        api.awaitIdle(IDLE_WAIT_SECONDS, progress);
+        awaitIdle(api, options, progress);
         progress.show(candidate.getKey() + ": open loop at 50% of its maximum");
         double rate = Math.max(1, candidateRate.median() / 2);
         LoadResult open = apiLoad.openLoop(candidate.getKey(), candidate.getValue(), rate, options.seconds());
@@ -98,6 +107,25 @@ public final class HttpScenario {
               .put("openLoop", new JsonObject().put("ratePerSec", baselineMax / 2).put("latency", helloOpen.latency().toJson())));
     } finally {
       hello.destroy();
+    }
+  }
+
+  /** Between phases the pipeline drains what they launched; without workers nothing drains. */
+  private static void awaitIdle(ApiClient api, BenchOptions options, Progress progress) throws Exception {
+    if (!options.gatewayOnly()) {
+      api.awaitIdle(IDLE_WAIT_SECONDS, progress);
+    }
+  }
+
+  /** {@code --runs} runs launched in batches from a closed loop; they stay PENDING, so nothing waits for them. */
+  private static void fillWithoutWorkers(LoadGenerator load, String taskId, Map<String, String> auth, BenchOptions options) {
+    int perRequest = Math.min(options.launchBatch(), options.runs());
+    LoadGenerator.Request batch = new LoadGenerator.Request(HttpMethod.POST, "/api/tasks/" + taskId + "/runs/batch", auth,
+        new JsonObject().put("count", perRequest).toBuffer(), 202, body -> { });
+    long requests = (options.runs() + perRequest - 1) / perRequest;
+    LoadResult filled = load.closedLoop("fill", batch, PipelineScenario.BATCH_CONCURRENCY, 3_600, requests);
+    if (filled.errors() > 0) {
+      throw new IllegalStateException(filled.errors() + " of " + requests + " batch launches failed while filling the store");
     }
   }
 

@@ -53,7 +53,8 @@ public final class Report {
 
   private static void printHttp(JsonObject result, PrintStream out) {
     JsonObject baseline = result.getJsonObject("baseline");
-    out.printf("%nhttp: %d pairs of %.0f s, %d connections; medians (min–max)%n", result.getInteger("pairs"),
+    out.printf("%nhttp%s: %d pairs of %.0f s, %d connections; medians (min–max)%n",
+        result.getBoolean("gatewayOnly", false) ? " (gateway only: no workers)" : "", result.getInteger("pairs"),
         result.getDouble("seconds"), result.getInteger("connections"));
     out.printf("%-40s %26s %20s %28s%n", "endpoint", "req/s", "ratio to hello", "open-loop p99 ms @ 50% max");
     out.printf("%-40s %26.0f %20s %28.2f%n", "hello (baseline)", baseline.getDouble("reqPerSec"), "1.00",

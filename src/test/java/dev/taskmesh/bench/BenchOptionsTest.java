@@ -34,6 +34,17 @@ class BenchOptionsTest {
   }
 
   @Test
+  void gatewayOnlyIsAnHttpMeasurement() {
+    assertThat(BenchOptions.parse(new String[] {"http"}).gatewayOnly()).isFalse();
+    assertThat(BenchOptions.parse(new String[] {"http", "--gateway-only", "--pairs", "2"}).gatewayOnly()).isTrue();
+    assertThat(BenchOptions.parse(new String[] {"http", "--gateway-only", "--pairs", "2"}).pairs()).isEqualTo(2);
+    for (String other : List.of("pipeline", "scale", "memory", "all")) {
+      assertThatThrownBy(() -> BenchOptions.parse(new String[] {other, "--gateway-only"}))
+          .hasMessageContaining("only with the http scenario, not " + other);
+    }
+  }
+
+  @Test
   void warmupBatchesAndJvmOptionsForTheStartedSystems() {
     BenchOptions defaults = BenchOptions.parse(new String[] {"memory"});
     assertThat(defaults.warmupBatches()).isEqualTo(30);

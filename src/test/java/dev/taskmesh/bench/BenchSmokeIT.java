@@ -76,4 +76,25 @@ class BenchSmokeIT {
       }
     }
   }
+
+  @Test
+  void gatewayOnlyMeasuresLaunchesThatNoWorkerTakes() throws Exception {
+    Path out = dir.resolve("gateway");
+    try (AppProcess bench = AppProcess.start(dir, Map.of(), "bench", "http", "--gateway-only", "--quick", "--connections", "8",
+        "--out", out.toString())) {
+      int exit = bench.awaitExit(Duration.ofMinutes(4));
+      assertThat(exit).as(bench.stderr()).isZero();
+      assertThat(bench.stdout()).contains("http (gateway only: no workers)", "(gateway only, no workers)");
+    }
+    JsonObject report;
+    try (Stream<Path> files = Files.list(out)) {
+      report = new JsonObject(Files.readString(files.findFirst().orElseThrow()));
+    }
+    assertThat(report.getBoolean("gatewayOnly")).isTrue();
+    assertThat(report.getJsonArray("candidates").stream().map(JsonObject.class::cast).map(c -> c.getString("endpoint")))
+        .containsExactly(HttpScenario.GET_RUN, "GET /api/runs?status=PENDING&size=20", HttpScenario.LAUNCH);
+    JsonObject launch = report.getJsonArray("candidates").getJsonObject(2);
+    assertThat(launch.getJsonObject("reqPerSec").getDouble("median")).isPositive();
+    assertThat(report.getJsonArray("goals")).hasSize(2);
+  }
 }

@@ -32,6 +32,20 @@ class GoalsTest {
   }
 
   @Test
+  void aGatewayOnlyReportSaysSoInEachVerdict() {
+    JsonObject http = new JsonObject().put("scenario", "http").put("gatewayOnly", true).put("candidates", new JsonArray()
+        .add(candidate(HttpScenario.GET_RUN, 0.30))
+        .add(candidate(HttpScenario.LAUNCH, 0.16)));
+
+    List<Goals.Verdict> verdicts = Goals.judge(http);
+
+    assertThat(verdicts).extracting(Goals.Verdict::met).containsExactly(false, true);
+    assertThat(verdicts).extracting(Goals.Verdict::goal).allMatch(goal -> goal.endsWith("(gateway only, no workers)"));
+    http.remove("gatewayOnly");
+    assertThat(Goals.judge(http)).extracting(Goals.Verdict::goal).noneMatch(goal -> goal.contains("gateway only"));
+  }
+
+  @Test
   void theMedianDecidesNotTheBestPair() {
     // A best pair over the line does not make a goal met: the goals are stated on medians.
     JsonObject scale = new JsonObject().put("scenario", "scale").put("ratio", summary(1.59, 1.58, 1.69));
