@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * event already cleared the marker (any worker event proves the run was published), so the write
  * changes only the runs still waiting, which move to PENDING. A run whose worker event the store
  * has already written ({@link #reported}, from the status notices) leaves the waiting batch at
- * once, so the delayed write covers only runs still unreported. One relay per verticle instance:
+ * once, so the delayed write covers only runs still unreported. A sweep's batch (a backlog no worker
+ * has seen) is marked as soon as its sends are settled. One relay per verticle instance:
  * it is used from that verticle's context only; {@link #flush} writes what waits (on stop).
  */
 public final class OutboxRelay {
@@ -54,6 +55,7 @@ public final class OutboxRelay {
   private final Sender publisher;
   private final String topic;
   private final int sweepBatch;
+  private final long markDelayMs;
   private Map<Attempt, Waiting> toMark = new LinkedHashMap<>();
   private long markTimer = -1;
   private Vertx vertx;
@@ -63,21 +65,25 @@ public final class OutboxRelay {
   }
 
   public OutboxRelay(RunRepository runs, Sender publisher, String topic) {
-    this(runs, publisher, topic, SWEEP_BATCH);
+    this(runs, publisher, topic, SWEEP_BATCH, MARK_DELAY_MS);
   }
 
-  OutboxRelay(RunRepository runs, Sender publisher, String topic, int sweepBatch) {
+  OutboxRelay(RunRepository runs, Sender publisher, String topic, int sweepBatch, long markDelayMs) {
     this.runs = runs;
     this.publisher = publisher;
     this.topic = topic;
     this.sweepBatch = sweepBatch;
+    this.markDelayMs = markDelayMs;
   }
 
   public Future<Void> publish(Run run) {
+    return send(run).compose(v -> markPublished(run));
+  }
+
+  private Future<Void> send(Run run) {
     String traceparent = run.traceId() == null ? null : Traceparent.childOf(run.traceId()).header();
     return publisher.send(topic, run.id(), RunCommand.of(run).toJson(), traceparent)
-        .onSuccess(v -> PipelineTelemetry.published(run.id(), run.traceId()))
-        .compose(v -> markPublished(run));
+        .onSuccess(v -> PipelineTelemetry.published(run.id(), run.traceId()));
   }
 
   private Future<Void> markPublished(Run run) {
@@ -95,7 +101,7 @@ public final class OutboxRelay {
     toMark.put(key, new Waiting(run, new ArrayList<>(List.of(done))));
     if (markTimer == -1) {
       vertx = context.owner();
-      markTimer = vertx.setTimer(MARK_DELAY_MS, id -> {
+      markTimer = vertx.setTimer(markDelayMs, id -> {
         markTimer = -1;
         flushMarks();
       });
@@ -178,6 +184,16 @@ public final class OutboxRelay {
       return Future.succeededFuture(0);
     }
     LOG.debug("Outbox relay republishing {} unpublished run(s)", backlog.size());
-    return Future.all(backlog.stream().map(this::publish).toList()).map(done -> backlog.size());
+    List<Future<Void>> sent = new ArrayList<>(backlog.size());
+    List<Future<Void>> marked = new ArrayList<>(backlog.size());
+    for (Run run : backlog) {
+      Future<Void> send = send(run);
+      sent.add(send);
+      marked.add(send.compose(v -> markPublished(run)));
+    }
+    // The next batch's query must not find these again, and no worker reports on most of a backlog
+    // within the delay: its markers are written once its sends are settled, not MARK_DELAY_MS later.
+    Future.join(sent).onComplete(settled -> flush());
+    return Future.all(marked).map(done -> backlog.size());
   }
 }

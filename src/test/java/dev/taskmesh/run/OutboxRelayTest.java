@@ -137,7 +137,7 @@ class OutboxRelayTest {
     OutboxRelay brokerAway = new OutboxRelay(runs, (topic, key, value, traceparent) -> {
       attempted.add(key);
       return Future.failedFuture("broker away");
-    }, "pending-tasks", 2);
+    }, "pending-tasks", 2, OutboxRelay.MARK_DELAY_MS);
     Boolean sweepFailed = onContext(() -> brokerAway.sweep(acceptedBefore).transform(result -> Future.succeededFuture(result.failed())));
     assertThat(sweepFailed).as("a failed batch fails the sweep").isTrue();
     assertThat(attempted).as("and ends it: one batch tried").hasSize(2);
@@ -146,12 +146,27 @@ class OutboxRelayTest {
     OutboxRelay brokerBack = new OutboxRelay(runs, (topic, key, value, traceparent) -> {
       published.add(key);
       return Future.succeededFuture();
-    }, "pending-tasks", 2);
+    }, "pending-tasks", 2, OutboxRelay.MARK_DELAY_MS);
     Integer swept = onContext(() -> brokerBack.sweep(acceptedBefore));
     assertThat(swept).as("three batches in one sweep").isEqualTo(5);
     assertThat(published).containsExactlyInAnyOrderElementsOf(backlog);
     Integer sweptAgain = onContext(() -> brokerBack.sweep(acceptedBefore));
     assertThat(sweptAgain).isZero();
+  }
+
+  @Test
+  void aSweepWritesItsMarkersWithoutWaitingForTheDelay() {
+    Instant acceptedBefore = Instant.now().plusSeconds(60);
+    onContext(() -> relay().sweep(acceptedBefore)); // what earlier tests left
+    List<String> backlog = java.util.stream.IntStream.range(0, 5).mapToObj(i -> launched().id()).toList();
+    // A delay no test waits out: a sweep that waited for the timer would never end.
+    OutboxRelay relay = new OutboxRelay(runs, (topic, key, value, traceparent) -> Future.succeededFuture(), "pending-tasks", 2, 3_600_000);
+
+    Promise<Integer> sweep = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> relay.sweep(acceptedBefore).onComplete(sweep));
+
+    assertThat(sweep.future().toCompletionStage().toCompletableFuture()).succeedsWithin(java.time.Duration.ofSeconds(20)).isEqualTo(5);
+    assertThat(backlog).allSatisfy(id -> assertThat(runs.findDocument(id).await().orElseThrow().getString("status")).isEqualTo("PENDING"));
   }
 
   @Test
