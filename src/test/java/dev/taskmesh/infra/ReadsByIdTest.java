@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Reads by id that share one round trip still answer each caller with its own document, as it is now. */
+/** Reads by id that share one round trip (every launch reads its task; clients poll their runs) still answer each caller with its own document, as it is now. */
 class ReadsByIdTest {
 
   private static Vertx vertx;
