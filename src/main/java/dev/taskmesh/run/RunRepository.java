@@ -57,7 +57,7 @@ public final class RunRepository {
 
   public Future<Void> createIndexes() {
     return Future.all(
-            mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("outbox", 1).put("createdAt", 1), new IndexOptions()),
+            mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("outbox", 1).put("_id", 1), new IndexOptions()),
             mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("taskId", 1).put("status", 1), new IndexOptions()),
             mongo.createIndexWithOptions(COLLECTION, new JsonObject().put("final", 1).put("updatedAt", 1), new IndexOptions()),
             // Lists filter by these and order by _id (RunQuery.storeOrder).
@@ -152,12 +152,17 @@ public final class RunRepository {
     return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), null).map(Optional::ofNullable);
   }
 
-  /** Runs accepted but not yet published, oldest first: the outbox relay's backlog. */
+  /**
+   * Runs accepted but not yet published, oldest first: the outbox relay's backlog. Oldest by id,
+   * which is time-ordered (as lists order by creation): an index on {@code (outbox, _id)}, and the
+   * embedded store's scan in key order, stop at the limit. Sorted by {@code createdAt}, the embedded
+   * store matched the whole backlog for every batch of a sweep after an outage.
+   */
   public Future<List<Run>> findUnpublished(Instant acceptedBefore, int limit) {
     JsonObject query = new JsonObject()
         .put("outbox", true)
         .put("createdAt", new JsonObject().put("$lt", MongoDates.toDocument(acceptedBefore)));
-    FindOptions options = new FindOptions().setSort(new JsonObject().put("createdAt", 1)).setLimit(limit);
+    FindOptions options = new FindOptions().setSort(new JsonObject().put("_id", 1)).setLimit(limit);
     return mongo.findWithOptions(COLLECTION, query, options).map(docs -> docs.stream().map(Run::fromDocument).toList());
   }
 

@@ -89,6 +89,30 @@ class RunRepositoryTest {
   }
 
   @Test
+  void theOutboxBacklogComesOldestFirstUpToTheLimitWithoutPublishedOrTooRecentRuns() {
+    Instant later = Instant.now().plusSeconds(3_600);
+    try {
+      viaVertx.markPublished(viaVertx.findUnpublished(later, 100_000).await()).await(); // what other tests left
+      List<Run> backlog = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        backlog.add(viaVertx.insert(queued()).await());
+      }
+      viaVertx.markPublished(backlog.get(1)).await();
+      Instant cut = backlog.get(5).createdAt().plusMillis(1);
+      Run tooRecent = viaVertx.insert(Run.queued(TimeOrderedIds.next(), "task-1", "sleep", new JsonObject(), 3, "user-1", null,
+          cut.plusSeconds(60))).await();
+
+      assertThat(viaVertx.findUnpublished(cut, 3).await()).extracting(Run::id)
+          .containsExactly(backlog.get(0).id(), backlog.get(2).id(), backlog.get(3).id());
+      assertThat(viaVertx.findUnpublished(cut, 100).await()).extracting(Run::id)
+          .containsExactly(backlog.get(0).id(), backlog.get(2).id(), backlog.get(3).id(), backlog.get(4).id(), backlog.get(5).id())
+          .doesNotContain(tooRecent.id());
+    } finally {
+      viaVertx.markPublished(viaVertx.findUnpublished(later, 100_000).await()).await();
+    }
+  }
+
+  @Test
   void markPublishedMovesQueuedRunsOfEveryAttemptToPendingAndOnlyClearsTheMarkerOfRunsAlreadyFurther() {
     markPublishedBehaviour(viaVertx);
   }

@@ -219,6 +219,9 @@ class StoreBackendsTest {
         seen.add(store.client().findWithOptions("runs", query, new FindOptions()).await());
         seen.add(List.of(count(store.client(), query, new JsonObject())));
       }
+      // The outbox relay's batch: the oldest unpublished runs by id, cut at the limit.
+      seen.add(store.client().findWithOptions("runs", new JsonObject().put("outbox", true),
+          new FindOptions().setSort(new JsonObject().put("_id", 1)).setLimit(3)).await());
       return seen;
     }
   }
@@ -228,6 +231,7 @@ class StoreBackendsTest {
     List<List<JsonObject>> expected = uuidAnswers(() -> new H2Backend(dir.resolve("stock-uuid.mv").toString()));
     assertThat(uuidAnswers(() -> StoreBackends.h2(dir.resolve("fast-uuid.mv").toString()))).isEqualTo(expected);
     assertThat(expected.get(1)).as("the runs of t1, less the one deleted").hasSize(12);
+    assertThat(expected.get(expected.size() - 1)).as("outbox oldest first").hasSize(3);
   }
 
   @Test
