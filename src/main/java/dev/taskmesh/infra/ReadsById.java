@@ -4,6 +4,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -23,18 +24,26 @@ import java.util.function.Function;
  */
 public final class ReadsById<T> {
 
-  private static final int MAX_BATCH = 256;
+  private static final int DEFAULT_MAX_BATCH = 256;
 
   private final MongoClient mongo;
   private final String collection;
+  private final JsonObject fields;
   private final Function<JsonObject, T> mapper;
   private final GroupCommit<String, Optional<T>> reads;
 
+  /** Whole documents, at most {@value #DEFAULT_MAX_BATCH} ids a query. */
   public ReadsById(MongoClient mongo, String collection, Function<JsonObject, T> mapper) {
+    this(mongo, collection, null, mapper, DEFAULT_MAX_BATCH);
+  }
+
+  /** Only {@code fields} of each document (a projection; null: all of it), at most {@code maxBatch} ids a query. */
+  public ReadsById(MongoClient mongo, String collection, JsonObject fields, Function<JsonObject, T> mapper, int maxBatch) {
     this.mongo = mongo;
     this.collection = collection;
+    this.fields = fields;
     this.mapper = mapper;
-    this.reads = new GroupCommit<>(this::findAll, this::findOne, MAX_BATCH);
+    this.reads = new GroupCommit<>(this::findAll, this::findOne, maxBatch);
   }
 
   public Future<Optional<T>> find(String id) {
@@ -42,12 +51,13 @@ public final class ReadsById<T> {
   }
 
   private Future<Optional<T>> findOne(String id) {
-    return mongo.findOne(collection, new JsonObject().put("_id", id), null).map(doc -> Optional.ofNullable(doc).map(mapper));
+    return mongo.findOne(collection, new JsonObject().put("_id", id), fields).map(doc -> Optional.ofNullable(doc).map(mapper));
   }
 
   private Future<List<AsyncResult<Optional<T>>>> findAll(List<String> ids) {
     JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(List.copyOf(new LinkedHashSet<>(ids)))));
-    return mongo.find(collection, query).map(docs -> {
+    FindOptions options = fields == null ? new FindOptions() : new FindOptions().setFields(fields);
+    return mongo.findWithOptions(collection, query, options).map(docs -> {
       Map<String, T> byId = new HashMap<>();
       docs.forEach(doc -> byId.put(doc.getString("_id"), mapper.apply(doc)));
       return GroupCommit.answers(ids, byId);

@@ -37,11 +37,14 @@ public final class RunRepository {
 
   /** At most this many launches go to the store in one bulk insert. */
   static final int MAX_INSERT_BATCH = 500;
+  /** At most this many workers' pre-checks go to the store in one query. */
+  private static final int MAX_STATE_BATCH = 500;
 
   private final MongoClient mongo;
   private final BsonBulk bulk;
   private final GroupCommit<JsonObject, Void> inserts;
   private final ReadsById<Run> reads;
+  private final ReadsById<JsonObject> states;
 
   public RunRepository(MongoClient mongo) {
     this(mongo, null);
@@ -53,6 +56,8 @@ public final class RunRepository {
     this.bulk = bulk;
     this.inserts = new GroupCommit<>(this::insertAll, doc -> mongo.insert(COLLECTION, doc).mapEmpty(), MAX_INSERT_BATCH);
     this.reads = new ReadsById<>(mongo, COLLECTION, Run::fromDocument);
+    this.states = new ReadsById<>(mongo, COLLECTION, new JsonObject().put("status", 1).put("attempt", 1).put("final", 1), doc -> doc,
+        MAX_STATE_BATCH);
   }
 
   public Future<Void> createIndexes() {
@@ -241,21 +246,12 @@ public final class RunRepository {
         });
   }
 
-  /** Status, attempt and final flag of a run, without its input and result (the worker's pre-check). */
+  /**
+   * Status, attempt and final flag of a run, without its input and result (the worker's pre-check).
+   * Pre-checks asked for while one is in flight share the next query ({@link ReadsById}).
+   */
   public Future<Optional<JsonObject>> state(String id) {
-    JsonObject fields = new JsonObject().put("status", 1).put("attempt", 1).put("final", 1);
-    return mongo.findOne(COLLECTION, new JsonObject().put("_id", id), fields).map(Optional::ofNullable);
-  }
-
-  /** {@link #state} of many runs in one round trip, by run id (absent: unknown run). */
-  public Future<Map<String, JsonObject>> states(Collection<String> ids) {
-    JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(List.copyOf(ids))));
-    JsonObject fields = new JsonObject().put("status", 1).put("attempt", 1).put("final", 1);
-    return mongo.findWithOptions(COLLECTION, query, new FindOptions().setFields(fields)).map(docs -> {
-      Map<String, JsonObject> byId = new HashMap<>();
-      docs.forEach(doc -> byId.put(doc.getString("_id"), doc));
-      return byId;
-    });
+    return states.find(id);
   }
 
   /** Which of these runs are CANCELLED in the store (the worker's periodic check of long runs). */

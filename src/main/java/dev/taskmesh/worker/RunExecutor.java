@@ -4,7 +4,6 @@ import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.deadletter.DeadLetter;
-import dev.taskmesh.infra.GroupCommit;
 import dev.taskmesh.run.RunCommand;
 import dev.taskmesh.run.RunEvent;
 import dev.taskmesh.run.RunRepository;
@@ -13,15 +12,12 @@ import dev.taskmesh.task.Cancellation;
 import dev.taskmesh.task.TaskContext;
 import dev.taskmesh.task.TaskHandler;
 import dev.taskmesh.task.TaskHandlers;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,7 +41,6 @@ public final class RunExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
   private static final long STATE_LOOKUP_TIMEOUT_MS = 500;
   private static final long STATE_LOOKUP_PAUSE_MS = 5_000;
-  private static final int MAX_LOOKUP_BATCH = 500;
 
   /** The worker is stopping: the attempt was abandoned without an outcome and must be redelivered. */
   public static final class HandedBackException extends RuntimeException {
@@ -63,7 +58,6 @@ public final class RunExecutor {
   private final InFlightRuns inFlight;
   private final WorkerExecutor cpu;
   private long lookupsPausedUntil;
-  private final GroupCommit<String, Optional<JsonObject>> lookups;
 
   RunExecutor(Vertx vertx, TaskHandlers handlers, KafkaPublisher publisher, AppConfig.Topics topics, AppConfig.Pipeline pipeline,
       RunRepository runs, InFlightRuns inFlight, WorkerExecutor cpu) {
@@ -75,7 +69,6 @@ public final class RunExecutor {
     this.pipeline = pipeline;
     this.runs = runs;
     this.inFlight = inFlight;
-    this.lookups = new GroupCommit<>(this::lookupAll, id -> runs.state(id), MAX_LOOKUP_BATCH);
   }
 
   public Future<Void> execute(String message, String traceparent, DeadLetter.Source source) {
@@ -203,7 +196,8 @@ public final class RunExecutor {
     if (runs == null || System.currentTimeMillis() < lookupsPausedUntil) {
       return Future.succeededFuture(Optional.empty());
     }
-    return lookup(command.runId())
+    // Concurrent pre-checks share one query (RunRepository.state): one round trip per batch, not per run.
+    return runs.state(command.runId())
         .timeout(STATE_LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(e -> {
           if (System.currentTimeMillis() >= lookupsPausedUntil) {
@@ -212,15 +206,6 @@ public final class RunExecutor {
           lookupsPausedUntil = System.currentTimeMillis() + STATE_LOOKUP_PAUSE_MS;
           return Future.succeededFuture(Optional.empty());
         });
-  }
-
-  /** Lookups asked for while another is in flight share the next query: one round trip per batch, not per run. */
-  private Future<Optional<JsonObject>> lookup(String runId) {
-    return lookups.submit(runId);
-  }
-
-  private Future<List<AsyncResult<Optional<JsonObject>>>> lookupAll(List<String> runIds) {
-    return runs.states(new LinkedHashSet<>(runIds)).map(found -> GroupCommit.answers(runIds, found));
   }
 
   private Future<Void> waitUntil(long notBefore, Cancellation cancellation) {
