@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a G1 young collection copies, from a heap dump: which young objects are reachable, and how
- * much young garbage only dead old objects keep. A diagnostic for docs/benchmarks.md ("Sixth
- * round"), not part of the product.
+ * What a G1 young collection copies, from a heap dump: which young objects are reachable, which old
+ * objects hold them, and how much young garbage only dead old objects keep. A diagnostic for docs/benchmarks.md ("Sixth
+ * round" and "Fifteenth round"), not part of the product.
  *
  * <pre>
  * java -Xlog:gc+heap+region=trace:file=regions.log -jar target/taskmesh.jar   # then put load on it
@@ -109,6 +109,8 @@ public class HeapScan {
 
     boolean[] live = new boolean[n];
     int[] stack = new int[n];
+    int[] markedFrom = new int[n]; // the object whose reference marked each one (-1: a root)
+    Arrays.fill(markedFrom, -1);
     int sp = 0;
     for (int r = 0; r < roots.size; r++) {
       int i = find.applyAsInt(roots.a[r]);
@@ -121,7 +123,7 @@ public class HeapScan {
       refsOf(objects, i, layouts, refs);
       for (int k = 0; k < refs.size; k++) {
         int j = find.applyAsInt(refs.a[k]);
-        if (j >= 0 && !live[j]) { live[j] = true; stack[sp++] = j; }
+        if (j >= 0 && !live[j]) { live[j] = true; markedFrom[j] = i; stack[sp++] = j; }
       }
     }
     long liveBytes = 0, liveYoung = 0, deadOld = 0, deadYoung = 0;
@@ -145,6 +147,24 @@ public class HeapScan {
         n, liveBytes / 1e6, liveYoung / 1e6, deadOld / 1e6, deadYoung / 1e6);
     System.out.println("reachable young objects by class (count, bytes, shallow and approximate):");
     print(liveYoungByClass, 25);
+
+    // Who keeps the survivors: each reachable young object is charged to the old object through
+    // which marking first reached its young chain (a cache, a queue, an index), named with its two
+    // referrers, and to the first young object of that chain.
+    Map<String, long[]> byAnchor = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      if (!live[i] || isOld(old, objects.id[i])) continue;
+      int first = i, anchor = markedFrom[i];
+      while (anchor >= 0 && !isOld(old, objects.id[anchor])) { first = anchor; anchor = markedFrom[anchor]; }
+      StringBuilder name = new StringBuilder(anchor < 0 ? "a GC root" : nameOf.apply(anchor));
+      for (int k = anchor < 0 ? -1 : markedFrom[anchor], depth = 0; k >= 0 && depth < 2; k = markedFrom[k], depth++) {
+        name.append(" <- ").append(nameOf.apply(k));
+      }
+      long[] v = byAnchor.computeIfAbsent(name + " -> " + nameOf.apply(first), x -> new long[2]);
+      v[0]++; v[1] += objects.size[i];
+    }
+    System.out.println("reachable young objects by the old object holding them (anchor <- its referrers -> first young object):");
+    print(byAnchor, 15);
 
     // Young garbage that an unreachable old object still points to survives a young collection, and so
     // does everything young it reaches in turn: attributed to the first such old referrer.
