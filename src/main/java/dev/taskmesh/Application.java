@@ -91,7 +91,7 @@ public final class Application {
     });
     String mongoUri = configured.mongo().uri().orElseGet(() -> {
       mongo = EmbeddedMongo.start(dataDir, configured.mongo().embeddedHost(), configured.mongo().embeddedPort(),
-          configured.mongo().embeddedBackend() == AppConfig.StoreBackend.MEMORY);
+          configured.mongo().embeddedBackend() == AppConfig.StoreBackend.MEMORY, configured.mongo().embeddedCacheMb());
       return mongo.connectionString();
     });
     config = configured.withEndpoints(kafkaAddress, mongoUri);

@@ -29,7 +29,8 @@ public record AppConfig(
     return new AppConfig(roles, dataDir, http, worker, updater,
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(),
             kafka.publishBacklogRecords(), kafka.topics()),
-        new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.connectTimeoutMs()),
+        new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.embeddedCacheMb(),
+            mongo.connectTimeoutMs()),
         elasticsearch, auth, pipeline, tasks, metrics, api, cluster);
   }
 
@@ -72,6 +73,7 @@ public record AppConfig(
       String embeddedHost,
       int embeddedPort,
       StoreBackend embeddedBackend,
+      int embeddedCacheMb,
       long connectTimeoutMs) {}
 
   /** Log shipping: off without a url. The queue bound, batch size and timings are documented in docs/observability.md. */

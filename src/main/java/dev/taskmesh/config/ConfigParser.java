@@ -53,6 +53,7 @@ public final class ConfigParser {
         values.text("mongo.embeddedHost"),
         values.port("mongo.embeddedPort"),
         values.enumValue("mongo.embeddedBackend", AppConfig.StoreBackend.class, "h2 or memory"),
+        values.integer("mongo.embeddedCacheMb", 0, 1024),
         values.integer("mongo.connectTimeoutMs", 100, 600_000));
     return new AppConfig(
         roles,

@@ -35,6 +35,7 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("MONGO_EMBEDDED_HOST", "mongo.embeddedHost");
     KEY_BY_VARIABLE.put("MONGO_EMBEDDED_PORT", "mongo.embeddedPort");
     KEY_BY_VARIABLE.put("MONGO_EMBEDDED_BACKEND", "mongo.embeddedBackend");
+    KEY_BY_VARIABLE.put("MONGO_EMBEDDED_CACHE_MB", "mongo.embeddedCacheMb");
     KEY_BY_VARIABLE.put("MONGO_CONNECT_TIMEOUT_MS", "mongo.connectTimeoutMs");
     KEY_BY_VARIABLE.put("ELASTICSEARCH_URL", "elasticsearch.url");
     KEY_BY_VARIABLE.put("ELASTICSEARCH_USERNAME", "elasticsearch.username");

@@ -27,9 +27,12 @@ public final class EmbeddedMongo implements AutoCloseable {
     this.address = address;
   }
 
-  /** Starts on {@code host:port} (port 0 picks a free one), persisting to {@code dataDir/mongo} unless in memory. */
-  public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory) {
-    MongoBackend backend = inMemory ? StoreBackends.memory() : StoreBackends.h2(storeFile(dataDir).toString());
+  /**
+   * Starts on {@code host:port} (port 0 picks a free one), persisting to {@code dataDir/mongo} unless in
+   * memory, with an H2 page cache of {@code cacheMb}.
+   */
+  public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory, int cacheMb) {
+    MongoBackend backend = inMemory ? StoreBackends.memory() : StoreBackends.h2(storeFile(dataDir).toString(), cacheMb);
     MongoServer server = new MongoServer(backend);
     try {
       server.bind(new InetSocketAddress(host, port));

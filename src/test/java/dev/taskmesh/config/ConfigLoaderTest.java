@@ -138,6 +138,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theEmbeddedStoresPageCacheIsH2sDefaultUnlessConfiguredAndBounded() {
+    assertThat(load(Map.of()).mongo().embeddedCacheMb()).isEqualTo(16);
+    assertThat(load(Map.of("MONGO_EMBEDDED_CACHE_MB", "4")).mongo().embeddedCacheMb()).isEqualTo(4);
+    assertThatThrownBy(() -> load(Map.of("MONGO_EMBEDDED_CACHE_MB", "4096")))
+        .hasMessageContaining("mongo.embeddedCacheMb (MONGO_EMBEDDED_CACHE_MB) = '4096'")
+        .hasMessageContaining("between 0 and 1024");
+  }
+
+  @Test
   void choicesAcceptAnyCaseAndNameTheAlternatives() {
     assertThat(load(Map.of("MONGO_EMBEDDED_BACKEND", "Memory")).mongo().embeddedBackend()).isEqualTo(AppConfig.StoreBackend.MEMORY);
     assertThatThrownBy(() -> load(Map.of("MONGO_EMBEDDED_BACKEND", "rocksdb")))

@@ -3,6 +3,7 @@ package dev.taskmesh.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskmesh.infra.EmbeddedMongo;
+import dev.taskmesh.infra.store.StoreBackends;
 import dev.taskmesh.run.Run;
 import dev.taskmesh.support.AppProcess;
 import dev.taskmesh.support.Awaits;
@@ -30,7 +31,7 @@ class StoreOutageIT {
   void everyRunEndsTerminalOnceAfterTheStoreWasDownUnderLoad() throws Exception {
     Path storeDir = Files.createTempDirectory("taskmesh-store");
     int port = AppProcess.freePort();
-    EmbeddedMongo store = EmbeddedMongo.start(storeDir, "127.0.0.1", port, false);
+    EmbeddedMongo store = EmbeddedMongo.start(storeDir, "127.0.0.1", port, false, StoreBackends.DEFAULT_CACHE_MB);
     String tag = "store-outage";
     try (PipelineFixture fixture = PipelineFixture.start(Map.of(
         "MONGO_URI", store.connectionString(),
@@ -43,7 +44,7 @@ class StoreOutageIT {
       store.close(); // under load: workers keep executing, the updater's writes fail and are redelivered
       Thread.sleep(4_000);
       long executedDuringOutage = runs.stream().filter(r -> fixture.ledger().executions(r.id()) > 0).count();
-      store = EmbeddedMongo.start(storeDir, "127.0.0.1", port, false);
+      store = EmbeddedMongo.start(storeDir, "127.0.0.1", port, false, StoreBackends.DEFAULT_CACHE_MB);
 
       Ledger.Report report = fixture.ledger().check(fixture.mongo(), tag, Duration.ofSeconds(90));
       assertThat(report.byStatus()).containsOnlyKeys("COMPLETED");

@@ -84,9 +84,29 @@ public final class StoreBackends {
     return store.getPanicException() != null || store.isClosed();
   }
 
-  /** The H2 backend on {@code fileName}, in this project's layout ({@link StoreFormat}), converted first if older. */
+  /**
+   * H2's page cache, in MB: H2's own default, 16. At each commit H2 drops the saved pages from its
+   * trees, and a page needed again is read back from the file into this cache, where it stays until
+   * evicted, even after a write has replaced it with a new copy. Under the pipeline's load the cache
+   * is mostly such stale copies of the latest runs' pages. They live tens of seconds, long enough
+   * to be copied at every young collection: in a heap dump taken just after one, the 16 MB cache held
+   * 65% of what the collection had copied, and 4 MB shortened the median pause by a sixth
+   * (docs/benchmarks.md, "Fifteenth round"). It stays at 16 until one thing is understood: with
+   * 4 MB, StoreOutageIT saw store writes hang for 30 s after the store restarted in 3 of 10 runs.
+   */
+  public static final int DEFAULT_CACHE_MB = 16;
+
+  /** The H2 backend on {@code fileName} with the default page cache. */
   public static MongoBackend h2(String fileName) {
-    MVStore store = new MVStore.Builder().fileName(fileName).autoCommitBufferSize(AUTO_COMMIT_BUFFER_KB).open();
+    return h2(fileName, DEFAULT_CACHE_MB);
+  }
+
+  /**
+   * The H2 backend on {@code fileName}, in this project's layout ({@link StoreFormat}), converted
+   * first if older, with a page cache of {@code cacheMb} (0: none, every page read decodes from the file).
+   */
+  public static MongoBackend h2(String fileName, int cacheMb) {
+    MVStore store = new MVStore.Builder().fileName(fileName).autoCommitBufferSize(AUTO_COMMIT_BUFFER_KB).cacheSize(cacheMb).open();
     StoreFormat.upgrade(store);
     return new H2Backend(store) {
       /**

@@ -235,6 +235,23 @@ class StoreBackendsTest {
   }
 
   @Test
+  void pagesReadBackFromTheFileAnswerAlikeWithAnyPageCache() {
+    List<List<JsonObject>> expected = answers(() -> new H2Backend(dir.resolve("stock-cached.mv").toString()));
+    for (int cacheMb : new int[] {0, 1, StoreBackends.DEFAULT_CACHE_MB}) {
+      MongoBackend backend = StoreBackends.h2(dir.resolve("cache-" + cacheMb + ".mv").toString(), cacheMb);
+      MVStore mvStore = ((H2Backend) backend).getMvStore();
+      assertThat(mvStore.getCacheSize()).as("cache of %d MB", cacheMb).isEqualTo(cacheMb);
+      try (TestStore store = TestStore.start(vertx, backend)) {
+        seed(store.client());
+        mvStore.commit(); // the trees let go of their saved pages: the queries read them back
+        assertThat(QUERIES.stream()
+            .map(q -> store.client().findWithOptions("runs", q, new FindOptions().setSort(new JsonObject().put("_id", 1))).await())
+            .toList()).as("cache of %d MB", cacheMb).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void h2sAutoCommitBufferIsAThirtySecondOfTheHeapBetweenOneAnd32Megabytes() {
     long mb = 1024 * 1024;
     assertThat(StoreBackends.autoCommitBufferKb(256 * mb)).isEqualTo(8 * 1024);
