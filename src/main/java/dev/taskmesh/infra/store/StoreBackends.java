@@ -91,8 +91,9 @@ public final class StoreBackends {
    * is mostly such stale copies of the latest runs' pages. They live tens of seconds, long enough
    * to be copied at every young collection: in a heap dump taken just after one, the 16 MB cache held
    * 65% of what the collection had copied, and 4 MB shortened the median pause by a sixth
-   * (docs/benchmarks.md, "Fifteenth round"). It stays at 16 until one thing is understood: with
-   * 4 MB, StoreOutageIT saw store writes hang for 30 s after the store restarted in 3 of 10 runs.
+   * (docs/benchmarks.md, "Fifteenth round"). It stays at 16 for now: StoreOutageIT's writes can
+   * hang for 30 s after the store restarts (3 of 10 runs with 4 MB, 2 of 13 with 16), and until
+   * the driver gives up on such writes by itself, the default is the one the tests have always run.
    */
   public static final int DEFAULT_CACHE_MB = 16;
 
