@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * What a G1 young collection copies, from a heap dump: which young objects are reachable, which old
- * objects hold them, and how much young garbage only dead old objects keep. A diagnostic for docs/benchmarks.md ("Sixth
- * round" and "Fifteenth round"), not part of the product.
+ * objects hold them, and how much young garbage only dead old objects keep. A diagnostic for
+ * docs/benchmarks.md ("Sixth round" and "Fifteenth round"), not part of the product.
  *
  * <pre>
  * java -Xlog:gc+heap+region=trace:file=regions.log -jar target/taskmesh.jar   # then put load on it
