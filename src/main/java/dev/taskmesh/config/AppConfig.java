@@ -30,7 +30,7 @@ public record AppConfig(
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(),
             kafka.publishBacklogRecords(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.embeddedCacheMb(),
-            mongo.connectTimeoutMs()),
+            mongo.connectTimeoutMs(), mongo.socketTimeoutMs()),
         elasticsearch, auth, pipeline, tasks, metrics, api, cluster);
   }
 
@@ -74,7 +74,8 @@ public record AppConfig(
       int embeddedPort,
       StoreBackend embeddedBackend,
       int embeddedCacheMb,
-      long connectTimeoutMs) {}
+      long connectTimeoutMs,
+      long socketTimeoutMs) {}
 
   /** Log shipping: off without a url. The queue bound, batch size and timings are documented in docs/observability.md. */
   public record Elasticsearch(

@@ -57,13 +57,16 @@ public final class BsonBulk {
   }
 
   public static BsonBulk open(Vertx vertx, AppConfig config) {
-    return open(vertx, config.mongo().uri().orElseThrow(), config.mongo().database(), config.mongo().connectTimeoutMs());
+    return open(vertx, config.mongo().uri().orElseThrow(), config.mongo().database(), config.mongo().connectTimeoutMs(),
+        config.mongo().socketTimeoutMs());
   }
 
-  public static BsonBulk open(Vertx vertx, String uri, String database, long serverSelectionTimeoutMs) {
+  /** {@code socketTimeoutMs}: how long a request may wait for its answer (0: forever), as {@code mongo.socketTimeoutMs}. */
+  public static BsonBulk open(Vertx vertx, String uri, String database, long serverSelectionTimeoutMs, long socketTimeoutMs) {
     MongoClientSettings settings = MongoClientSettings.builder()
         .applyConnectionString(new ConnectionString(uri))
         .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(serverSelectionTimeoutMs, TimeUnit.MILLISECONDS))
+        .applyToSocketSettings(socket -> socket.readTimeout(Math.toIntExact(socketTimeoutMs), TimeUnit.MILLISECONDS))
         .transportSettings(TransportSettings.nettyBuilder().eventLoopGroup(((VertxInternal) vertx).nettyEventLoopGroup()).build())
         .build();
     return new BsonBulk(vertx, MongoClients.create(settings), database);

@@ -22,6 +22,7 @@ public final class Mongo {
         .put("db_name", config.mongo().database())
         .put("useObjectId", false)
         .put("maxPoolSize", 50)
-        .put("serverSelectionTimeoutMS", config.mongo().connectTimeoutMs());
+        .put("serverSelectionTimeoutMS", config.mongo().connectTimeoutMs())
+        .put("socketTimeoutMS", Math.toIntExact(config.mongo().socketTimeoutMs()));
   }
 }

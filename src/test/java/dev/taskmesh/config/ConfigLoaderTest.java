@@ -147,6 +147,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void storeRequestsWaitForTheirAnswerFifteenSecondsUnlessConfiguredAndZeroMeansForever() {
+    assertThat(load(Map.of()).mongo().socketTimeoutMs()).isEqualTo(15_000);
+    assertThat(load(Map.of("MONGO_SOCKET_TIMEOUT_MS", "0")).mongo().socketTimeoutMs()).isZero();
+    assertThatThrownBy(() -> load(Map.of("MONGO_SOCKET_TIMEOUT_MS", "-1")))
+        .hasMessageContaining("mongo.socketTimeoutMs (MONGO_SOCKET_TIMEOUT_MS) = '-1'")
+        .hasMessageContaining("between 0 and 600000");
+  }
+
+  @Test
   void choicesAcceptAnyCaseAndNameTheAlternatives() {
     assertThat(load(Map.of("MONGO_EMBEDDED_BACKEND", "Memory")).mongo().embeddedBackend()).isEqualTo(AppConfig.StoreBackend.MEMORY);
     assertThatThrownBy(() -> load(Map.of("MONGO_EMBEDDED_BACKEND", "rocksdb")))

@@ -31,7 +31,7 @@ class RunRepositoryTest {
     store = TestStore.start(vertx);
     mongo = store.client();
     viaVertx = new RunRepository(mongo);
-    bulk = BsonBulk.open(vertx, "mongodb://127.0.0.1:" + store.server().getLocalAddress().getPort(), "t", 5_000);
+    bulk = BsonBulk.open(vertx, "mongodb://127.0.0.1:" + store.server().getLocalAddress().getPort(), "t", 5_000, 5_000);
     viaBson = new RunRepository(mongo, bulk);
   }
 

@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A loopback TCP proxy that can be cut: {@link #stop} closes the listener and every connection
  * (clients get "connection refused", as from a stopped engine), {@link #start} listens again on
- * the same port. Lets one engine start serve a whole outage test.
+ * the same port. Lets one engine start serve a whole outage test. {@link #silence} keeps every
+ * connection open and drops what either side sends, as a partition or a peer that lost its socket
+ * does: nothing fails, nothing answers.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
+  private volatile boolean silent;
 
   public TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -40,6 +43,16 @@ public final class TcpProxy implements AutoCloseable {
     Thread acceptor = new Thread(() -> accept(listening), "proxy-accept-" + port);
     acceptor.setDaemon(true);
     acceptor.start();
+  }
+
+  /** From now on, bytes sent either way are read and dropped; connections stay open. */
+  public void silence() {
+    silent = true;
+  }
+
+  /** Forwards again (what was dropped stays lost). */
+  public void speak() {
+    silent = false;
   }
 
   public synchronized void stop() {
@@ -70,7 +83,13 @@ public final class TcpProxy implements AutoCloseable {
   private void pump(Socket from, Socket to) {
     Thread thread = new Thread(() -> {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        in.transferTo(out);
+        byte[] buffer = new byte[8192];
+        for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+          if (!silent) {
+            out.write(buffer, 0, read);
+            out.flush();
+          }
+        }
       } catch (IOException ignored) {
         // connection closed
       } finally {
