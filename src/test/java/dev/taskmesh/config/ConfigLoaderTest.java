@@ -138,9 +138,9 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void theEmbeddedStoresPageCacheIsH2sDefaultUnlessConfiguredAndBounded() {
-    assertThat(load(Map.of()).mongo().embeddedCacheMb()).isEqualTo(16);
-    assertThat(load(Map.of("MONGO_EMBEDDED_CACHE_MB", "4")).mongo().embeddedCacheMb()).isEqualTo(4);
+  void theEmbeddedStoresPageCacheIsAQuarterOfH2sDefaultUnlessConfiguredAndBounded() {
+    assertThat(load(Map.of()).mongo().embeddedCacheMb()).isEqualTo(4);
+    assertThat(load(Map.of("MONGO_EMBEDDED_CACHE_MB", "16")).mongo().embeddedCacheMb()).isEqualTo(16);
     assertThatThrownBy(() -> load(Map.of("MONGO_EMBEDDED_CACHE_MB", "4096")))
         .hasMessageContaining("mongo.embeddedCacheMb (MONGO_EMBEDDED_CACHE_MB) = '4096'")
         .hasMessageContaining("between 0 and 1024");

@@ -85,17 +85,17 @@ public final class StoreBackends {
   }
 
   /**
-   * H2's page cache, in MB: H2's own default, 16. At each commit H2 drops the saved pages from its
+   * H2's page cache, in MB: 4, a quarter of H2's own default. At each commit H2 drops the saved pages from its
    * trees, and a page needed again is read back from the file into this cache, where it stays until
    * evicted, even after a write has replaced it with a new copy. Under the pipeline's load the cache
    * is mostly such stale copies of the latest runs' pages. They live tens of seconds, long enough
    * to be copied at every young collection: in a heap dump taken just after one, the 16 MB cache held
    * 65% of what the collection had copied, and 4 MB shortened the median pause by a sixth
-   * (docs/benchmarks.md, "Fifteenth round"). It stays at 16 for now: StoreOutageIT's writes can
-   * hang for 30 s after the store restarts (3 of 10 runs with 4 MB, 2 of 13 with 16), and until
-   * the driver gives up on such writes by itself, the default is the one the tests have always run.
+   * (docs/benchmarks.md, "Fifteenth round"), while reads that reach the store stayed within the
+   * noise. The write hangs after a store restart that held this back came from connections the old
+   * store never closed, and the store clients now give up on those ({@code mongo.socketTimeoutMs}).
    */
-  public static final int DEFAULT_CACHE_MB = 16;
+  public static final int DEFAULT_CACHE_MB = 4;
 
   /** The H2 backend on {@code fileName} with the default page cache. */
   public static MongoBackend h2(String fileName) {

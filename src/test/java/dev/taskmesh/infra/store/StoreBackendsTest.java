@@ -237,7 +237,7 @@ class StoreBackendsTest {
   @Test
   void pagesReadBackFromTheFileAnswerAlikeWithAnyPageCache() {
     List<List<JsonObject>> expected = answers(() -> new H2Backend(dir.resolve("stock-cached.mv").toString()));
-    for (int cacheMb : new int[] {0, 1, StoreBackends.DEFAULT_CACHE_MB}) {
+    for (int cacheMb : new int[] {0, 1, StoreBackends.DEFAULT_CACHE_MB, 16}) {
       MongoBackend backend = StoreBackends.h2(dir.resolve("cache-" + cacheMb + ".mv").toString(), cacheMb);
       MVStore mvStore = ((H2Backend) backend).getMvStore();
       assertThat(mvStore.getCacheSize()).as("cache of %d MB", cacheMb).isEqualTo(cacheMb);
