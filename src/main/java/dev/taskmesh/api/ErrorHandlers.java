@@ -1,6 +1,7 @@
 package dev.taskmesh.api;
 
 import dev.taskmesh.auth.AccountService;
+import dev.taskmesh.infra.MongoErrors;
 import dev.taskmesh.run.RunService;
 import dev.taskmesh.task.TaskService;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class ErrorHandlers {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandlers.class);
+  private static final long STORE_RETRY_AFTER_SECONDS = 2;
   private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("(?:path|query|header|cookie) parameter (\\S+)");
 
   private ErrorHandlers() {}
@@ -55,6 +57,8 @@ public final class ErrorHandlers {
       Problem.send(ctx, refused.status(), refused.getMessage());
     } else if (failure instanceof TaskService.InvalidTaskException invalid) {
       Problem.send(ctx, 400, invalid.getMessage(), invalid.errors());
+    } else if (MongoErrors.storeUnavailable(failure)) {
+      storeUnavailable(ctx, failure);
     } else if (status == 401) {
       unauthorized(ctx);
     } else if (status >= 400 && status < 500) {
@@ -63,6 +67,17 @@ public final class ErrorHandlers {
       LOG.error("Unhandled failure on {} {} (request {})", ctx.request().method(), ctx.request().path(), ctx.<String>get(HttpBasics.REQUEST_ID), failure);
       Problem.send(ctx, 500, "The server failed to handle this request; it has been logged with request id " + ctx.get(HttpBasics.REQUEST_ID) + ".");
     }
+  }
+
+  /** A passing outage, not a bug: one line in the log, and a 503 the client can act on. */
+  private static void storeUnavailable(RoutingContext ctx, Throwable failure) {
+    LOG.warn("Store unavailable on {} {} (request {}): {}", ctx.request().method(), ctx.request().path(), ctx.<String>get(HttpBasics.REQUEST_ID),
+        failure.getMessage());
+    if (!ctx.response().headWritten()) {
+      ctx.response().putHeader("Retry-After", Long.toString(STORE_RETRY_AFTER_SECONDS));
+    }
+    Problem.send(ctx, 503, "The store did not answer in time; send the request again in a moment. If it made something (a launch, a task), "
+        + "it may have been made already: a launch sent again with the same Idempotency-Key is made once.");
   }
 
   private static void unauthorized(RoutingContext ctx) {

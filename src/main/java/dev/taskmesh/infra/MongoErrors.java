@@ -1,6 +1,11 @@
 package dev.taskmesh.infra;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoConnectionPoolClearedException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.bulk.BulkWriteError;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -24,6 +29,22 @@ public final class MongoErrors {
       }
       if (t.getCause() == t) {
         break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The store could not be reached or did not answer: no server within the selection timeout, a
+   * connection refused, closed or silent past {@code mongo.socketTimeoutMs}, a pool cleared after
+   * such an error, a replica set between primaries. Passing conditions, unlike a refused or
+   * malformed request: the same request can succeed a moment later.
+   */
+  public static boolean storeUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof MongoTimeoutException || t instanceof MongoSocketException || t instanceof MongoConnectionPoolClearedException
+          || t instanceof MongoNotPrimaryException || t instanceof MongoNodeIsRecoveringException) {
+        return true;
       }
     }
     return false;

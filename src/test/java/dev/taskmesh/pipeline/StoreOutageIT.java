@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskmesh.infra.EmbeddedMongo;
 import dev.taskmesh.infra.store.StoreBackends;
 import dev.taskmesh.run.Run;
+import dev.taskmesh.support.ApiClient;
 import dev.taskmesh.support.AppProcess;
 import dev.taskmesh.support.Awaits;
 import dev.taskmesh.support.Ledger;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * The store goes away under load and comes back on the same address with its data (the H2 backend
  * in a temp dir): every accepted run reaches exactly one terminal state. Nothing is committed
  * before its write is acknowledged, or a run would stay non-terminal (the stuck-run rule is far
- * away at its default of 10 minutes, so it cannot hide a lost event here).
+ * away at its default of 10 minutes, so it cannot hide a lost event here). Meanwhile the API
+ * answers what needs the store with a 503 the client can retry, not a 500.
  */
 @Timeout(180)
 class StoreOutageIT {
@@ -41,8 +43,13 @@ class StoreOutageIT {
       Awaits.until(() -> fixture.ledger().executions(runs.get(0).id()) > 0 || runs.stream().anyMatch(r -> fixture.ledger().executions(r.id()) > 0),
           30_000, "runs executing");
 
+      ApiClient api = new ApiClient(fixture.config().http().port());
+      String admin = api.login(fixture.config().auth().adminEmail(), PipelineFixture.ADMIN_PASSWORD);
+
       store.close(); // under load: workers keep executing, the updater's writes fail and are redelivered
-      Thread.sleep(4_000);
+      long outageStarted = System.nanoTime();
+      ApiClient.Response list = api.get("/api/tasks", admin);
+      Thread.sleep(Math.max(0, 4_000 - (System.nanoTime() - outageStarted) / 1_000_000));
       long executedDuringOutage = runs.stream().filter(r -> fixture.ledger().executions(r.id()) > 0).count();
       store = EmbeddedMongo.start(storeDir, "127.0.0.1", port, false, StoreBackends.DEFAULT_CACHE_MB);
 
@@ -50,6 +57,9 @@ class StoreOutageIT {
       assertThat(report.byStatus()).containsOnlyKeys("COMPLETED");
       assertThat(report.runs()).isEqualTo(300);
       assertThat(executedDuringOutage).as("the workers kept executing while the store was down").isGreaterThan(0);
+      assertThat(list.status()).as("a list while the store is down: %s", list).isEqualTo(503);
+      assertThat(list.header("Retry-After")).isEqualTo("2");
+      assertThat(list.json().getString("detail")).contains("The store did not answer in time");
     } finally {
       store.close();
     }

@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PipelineFixture implements AutoCloseable {
 
+  public static final String ADMIN_PASSWORD = "test-password-123";
+
   private final Application app;
   private final Path dataDir;
   private final Ledger ledger;
@@ -64,7 +66,7 @@ public final class PipelineFixture implements AutoCloseable {
     all.put("HTTP_PORT", Integer.toString(AppProcess.freePort()));
     all.put("API_INSTANCES", "1");
     all.put("MONGO_EMBEDDED_BACKEND", "memory");
-    all.put("ADMIN_PASSWORD", "test-password-123");
+    all.put("ADMIN_PASSWORD", ADMIN_PASSWORD);
     all.put("RETRY_BASE_MS", "200");
     all.put("RETRY_MAX_MS", "1000");
     all.put("SHUTDOWN_GRACE_MS", "1000");
