@@ -60,20 +60,25 @@ public final class StoreBackends {
   /**
    * Unsaved changes that make H2 write before its auto-commit delay (one second) is up. H2's 1 MB
    * default is reached many times a second under load: copy-on-write pages count in full, so each
-   * status write adds a page. Every such commit encodes each dirty page again, with every document
-   * on it, and the pipeline's hot pages (the latest runs) are dirty in each: most of the store's
-   * encoding was the same pages over and over. With 32 MB H2 writes about once a second.
+   * status write adds a page. Every such commit encoded each dirty page again, with every document
+   * on it, and the pipeline's hot pages (the latest runs) were dirty in each (docs/benchmarks.md,
+   * fourth round).
    *
-   * <p>It is at most a 32nd of the maximum heap, though: H2 keeps the unsaved pages in the heap and
-   * then encodes them into one buffer of about their size, and with a 256 MB heap a 32 MB buffer
-   * left too little room once the store held ~700,000 runs (the encoding buffer's allocation failed,
-   * and H2 closed the store; docs/benchmarks.md, "Retention").
+   * <p>It is at most 2 MB, though, because H2 2.3 encodes a commit into a buffer that starts at 1 MB,
+   * grows by half each time it is full, and is kept for the next commit only while it is at most 4
+   * MB ({@code WriteBuffer}, {@code FileStore.releaseWriteBuffer}). With 32 MB, as here before, the
+   * pipeline's commits allocated buffers of 2, 3, 4.5, 6.75 and 10 MB and more, and dropped them:
+   * G1 puts arrays of 2 MB or more in regions of their own, which wait for a concurrent cycle, and
+   * they held a third of a heap dump's heap. With 4 MB the commits still outgrew 4 MB; with 2 MB
+   * they stay under it and one 3 MB buffer serves them all (docs/benchmarks.md, seventeenth round).
+   * And it is at most a 32nd of the maximum heap: the unsaved pages live in the heap until H2
+   * encodes them (docs/benchmarks.md, "Retention").
    */
   static final int AUTO_COMMIT_BUFFER_KB = autoCommitBufferKb(Runtime.getRuntime().maxMemory());
 
-  /** The auto-commit buffer for a heap of {@code maxHeapBytes}: a 32nd of it, between 1 and 32 MB. */
+  /** The auto-commit buffer for a heap of {@code maxHeapBytes}: a 32nd of it, between 1 and 2 MB. */
   static int autoCommitBufferKb(long maxHeapBytes) {
-    return (int) Math.max(1024, Math.min(32 * 1024, maxHeapBytes / 32 / 1024));
+    return (int) Math.max(1024, Math.min(2 * 1024, maxHeapBytes / 32 / 1024));
   }
 
   /**

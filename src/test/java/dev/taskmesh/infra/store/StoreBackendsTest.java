@@ -252,10 +252,11 @@ class StoreBackendsTest {
   }
 
   @Test
-  void h2sAutoCommitBufferIsAThirtySecondOfTheHeapBetweenOneAnd32Megabytes() {
+  void h2sAutoCommitBufferIsAThirtySecondOfTheHeapBetweenOneAndTwoMegabytes() {
     long mb = 1024 * 1024;
-    assertThat(StoreBackends.autoCommitBufferKb(256 * mb)).isEqualTo(8 * 1024);
-    assertThat(StoreBackends.autoCommitBufferKb(6 * 1024 * mb)).isEqualTo(32 * 1024);
+    assertThat(StoreBackends.autoCommitBufferKb(48 * mb)).isEqualTo(1536);
+    assertThat(StoreBackends.autoCommitBufferKb(256 * mb)).isEqualTo(2 * 1024);
+    assertThat(StoreBackends.autoCommitBufferKb(6 * 1024 * mb)).isEqualTo(2 * 1024);
     assertThat(StoreBackends.autoCommitBufferKb(16 * mb)).isEqualTo(1024);
   }
 
