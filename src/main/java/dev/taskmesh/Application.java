@@ -20,6 +20,7 @@ import dev.taskmesh.infra.MongoProbe;
 import dev.taskmesh.run.OutboxRelayVerticle;
 import dev.taskmesh.run.IdempotencyKeys;
 import dev.taskmesh.run.RunRepository;
+import dev.taskmesh.run.StoreRunAdmission;
 import dev.taskmesh.task.TaskRepository;
 import dev.taskmesh.task.TaskHandlers;
 import dev.taskmesh.updater.RetentionVerticle;
@@ -66,6 +67,7 @@ public final class Application {
   private final Deque<String> deployments = new ArrayDeque<>();
   private EmbeddedKafka kafka;
   private EmbeddedMongo mongo;
+  private StoreRunAdmission storeAdmission;
   private Vertx vertx;
   private AppConfig config;
   private Gateway gateway;
@@ -90,8 +92,9 @@ public final class Application {
       return kafka.bootstrapServers();
     });
     String mongoUri = configured.mongo().uri().orElseGet(() -> {
+      storeAdmission = StoreRunAdmission.start(configured.mongo().embeddedHeapCeilingPercent());
       mongo = EmbeddedMongo.start(dataDir, configured.mongo().embeddedHost(), configured.mongo().embeddedPort(),
-          configured.mongo().embeddedBackend() == AppConfig.StoreBackend.MEMORY, configured.mongo().embeddedCacheMb());
+          configured.mongo().embeddedBackend() == AppConfig.StoreBackend.MEMORY, configured.mongo().embeddedCacheMb(), storeAdmission);
       return mongo.connectionString();
     });
     config = configured.withEndpoints(kafkaAddress, mongoUri);
@@ -205,6 +208,10 @@ public final class Application {
     if (mongo != null) {
       mongo.close();
       mongo = null;
+    }
+    if (storeAdmission != null) {
+      storeAdmission.close();
+      storeAdmission = null;
     }
   }
 

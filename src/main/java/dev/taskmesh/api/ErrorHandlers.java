@@ -21,6 +21,7 @@ public final class ErrorHandlers {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandlers.class);
   private static final long STORE_RETRY_AFTER_SECONDS = 2;
+  private static final long SHORT_OF_MEMORY_RETRY_AFTER_SECONDS = 5; // as the gateway's own guard says (RunRoutes)
   private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("(?:path|query|header|cookie) parameter (\\S+)");
 
   private ErrorHandlers() {}
@@ -57,6 +58,8 @@ public final class ErrorHandlers {
       Problem.send(ctx, refused.status(), refused.getMessage());
     } else if (failure instanceof TaskService.InvalidTaskException invalid) {
       Problem.send(ctx, 400, invalid.getMessage(), invalid.errors());
+    } else if (MongoErrors.shortOfMemory(failure).isPresent()) {
+      storeShortOfMemory(ctx, MongoErrors.shortOfMemory(failure).get());
     } else if (MongoErrors.storeUnavailable(failure)) {
       storeUnavailable(ctx, failure);
     } else if (status == 401) {
@@ -78,6 +81,16 @@ public final class ErrorHandlers {
     }
     Problem.send(ctx, 503, "The store did not answer in time; send the request again in a moment. If it made something (a launch, a task), "
         + "it may have been made already: a launch sent again with the same Idempotency-Key is made once.");
+  }
+
+  /** The embedded store's own memory guard refused the run (an infra-only process): as the gateway's guard would. */
+  private static void storeShortOfMemory(RoutingContext ctx, String reason) {
+    LOG.warn("Launch refused by the store on {} {} (request {}): {}", ctx.request().method(), ctx.request().path(),
+        ctx.<String>get(HttpBasics.REQUEST_ID), reason);
+    if (!ctx.response().headWritten()) {
+      ctx.response().putHeader("Retry-After", Long.toString(SHORT_OF_MEMORY_RETRY_AFTER_SECONDS));
+    }
+    Problem.send(ctx, 503, reason);
   }
 
   private static void unauthorized(RoutingContext ctx) {

@@ -30,7 +30,7 @@ public record AppConfig(
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(),
             kafka.publishBacklogRecords(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.embeddedCacheMb(),
-            mongo.connectTimeoutMs(), mongo.socketTimeoutMs()),
+            mongo.embeddedHeapCeilingPercent(), mongo.connectTimeoutMs(), mongo.socketTimeoutMs()),
         elasticsearch, auth, pipeline, tasks, metrics, api, cluster);
   }
 
@@ -74,6 +74,7 @@ public record AppConfig(
       int embeddedPort,
       StoreBackend embeddedBackend,
       int embeddedCacheMb,
+      int embeddedHeapCeilingPercent,
       long connectTimeoutMs,
       long socketTimeoutMs) {}
 

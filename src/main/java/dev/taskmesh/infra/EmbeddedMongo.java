@@ -2,6 +2,7 @@ package dev.taskmesh.infra;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
+import dev.taskmesh.infra.store.InsertAdmission;
 import dev.taskmesh.infra.store.StoreBackends;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,7 +33,12 @@ public final class EmbeddedMongo implements AutoCloseable {
    * memory, with an H2 page cache of {@code cacheMb}.
    */
   public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory, int cacheMb) {
-    MongoBackend backend = inMemory ? StoreBackends.memory() : StoreBackends.h2(storeFile(dataDir).toString(), cacheMb);
+    return start(dataDir, host, port, inMemory, cacheMb, InsertAdmission.always());
+  }
+
+  /** As {@link #start(Path, String, int, boolean, int)}, taking inserts as {@code admission} says. */
+  public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory, int cacheMb, InsertAdmission admission) {
+    MongoBackend backend = inMemory ? StoreBackends.memory(admission) : StoreBackends.h2(storeFile(dataDir).toString(), cacheMb, admission);
     MongoServer server = new MongoServer(backend);
     try {
       server.bind(new InetSocketAddress(host, port));

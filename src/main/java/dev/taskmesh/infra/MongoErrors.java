@@ -1,12 +1,14 @@
 package dev.taskmesh.infra;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoConnectionPoolClearedException;
 import com.mongodb.MongoNodeIsRecoveringException;
 import com.mongodb.MongoNotPrimaryException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.bulk.BulkWriteError;
+import dev.taskmesh.infra.store.InsertAdmission;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -48,6 +50,26 @@ public final class MongoErrors {
       }
     }
     return false;
+  }
+
+  /**
+   * The embedded store refused new runs because its process is short of memory
+   * ({@code InsertAdmission.REFUSED_CODE}): its reason, to be told to the client as it is.
+   */
+  public static Optional<String> shortOfMemory(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof MongoCommandException command && command.getErrorCode() == InsertAdmission.REFUSED_CODE) {
+        return Optional.of(command.getErrorMessage());
+      }
+      if (t instanceof MongoBulkWriteException bulk) {
+        for (BulkWriteError error : bulk.getWriteErrors()) {
+          if (error.getCode() == InsertAdmission.REFUSED_CODE) {
+            return Optional.of(error.getMessage());
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -37,6 +37,7 @@ public final class HeapGuard implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeapGuard.class);
 
   private final int ceilingPercent;
+  private final String ceilingKey;
   private final Counter refusals;
   private final long maxHeapBytes;
   private final List<NotificationEmitter> emitters = new ArrayList<>();
@@ -47,17 +48,30 @@ public final class HeapGuard implements AutoCloseable {
   private final WarningThrottle warnings = WarningThrottle.perMinute();
 
   HeapGuard(int ceilingPercent, long maxHeapBytes, Counter refusals) {
+    this(ceilingPercent, "api.launchHeapCeilingPercent", maxHeapBytes, refusals);
+  }
+
+  HeapGuard(int ceilingPercent, String ceilingKey, long maxHeapBytes, Counter refusals) {
     this.ceilingPercent = ceilingPercent;
+    this.ceilingKey = ceilingKey;
     this.maxHeapBytes = maxHeapBytes;
     this.refusals = refusals;
   }
 
   /** A guard fed by this JVM's collections; {@code ceilingPercent} 0 never refuses (and listens to nothing). */
   public static HeapGuard start(int ceilingPercent) {
+    return start(ceilingPercent, "api.launchHeapCeilingPercent");
+  }
+
+  /**
+   * A guard as {@link #start(int)} whose warnings name the setting {@code ceilingKey}; a process
+   * may hold two (the gateway's and the embedded store's), which share the refusal counter.
+   */
+  public static HeapGuard start(int ceilingPercent, String ceilingKey) {
     // Registered at start, so the series exists at zero before the first refusal (as every counter here).
     Counter refusals = Counter.builder("taskmesh.launches.refused").description("Launch requests refused before any run was accepted")
         .tag("reason", "memory").register(Metrics.registry());
-    HeapGuard guard = new HeapGuard(ceilingPercent, Runtime.getRuntime().maxMemory(), refusals);
+    HeapGuard guard = new HeapGuard(ceilingPercent, ceilingKey, Runtime.getRuntime().maxMemory(), refusals);
     if (ceilingPercent > 0) {
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
         if (pool.getType() == MemoryType.HEAP) {
@@ -88,7 +102,12 @@ public final class HeapGuard implements AutoCloseable {
 
   /** What the refusal says: the heap's state and what to do. */
   public String refusal() {
-    return String.format("The system is short of memory: %.0f%% of its heap was still in use after the last garbage collection"
+    return refusal("The system");
+  }
+
+  /** The refusal, said of {@code subject} (the process whose heap this guard watches). */
+  public String refusal(String subject) {
+    return String.format(subject + " is short of memory: %.0f%% of its heap was still in use after the last garbage collection"
         + " (the ceiling is %d%%). It accepts no new runs until it has room again; runs already accepted go on."
         + " Retry later; finished runs are deleted after their retention period, or give the process more heap (-Xmx).",
         usedAfterCollection * 100, ceilingPercent);
@@ -106,9 +125,9 @@ public final class HeapGuard implements AutoCloseable {
       refusing = above;
       // Near the ceiling, collections leave the heap above and below it by turns: one warning a minute says enough.
       if (above && warnings.due()) {
-        LOG.warn("Refusing launches while collections leave the heap above {}% of its maximum (api.launchHeapCeilingPercent); now {}%."
+        LOG.warn("Refusing launches while collections leave the heap above {}% of its maximum ({}); now {}%."
             + " Finished runs leave with retention (pipeline.runRetentionSeconds), or give the process more heap.",
-            ceilingPercent, Math.round(usedAfterCollection * 100));
+            ceilingPercent, ceilingKey, Math.round(usedAfterCollection * 100));
       } else {
         LOG.debug("Launches {}: {}% of the heap in use after a collection", above ? "refused" : "accepted", Math.round(usedAfterCollection * 100));
       }

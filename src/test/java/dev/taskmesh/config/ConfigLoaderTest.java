@@ -147,6 +147,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theEmbeddedStoreRefusesNewRunsAtNinetyPercentOfItsHeapUnlessConfiguredAndZeroIsOff() {
+    assertThat(load(Map.of()).mongo().embeddedHeapCeilingPercent()).isEqualTo(90);
+    assertThat(load(Map.of("MONGO_EMBEDDED_HEAP_CEILING_PERCENT", "0")).mongo().embeddedHeapCeilingPercent()).isZero();
+    assertThatThrownBy(() -> load(Map.of("MONGO_EMBEDDED_HEAP_CEILING_PERCENT", "120")))
+        .hasMessageContaining("mongo.embeddedHeapCeilingPercent (MONGO_EMBEDDED_HEAP_CEILING_PERCENT) = '120'")
+        .hasMessageContaining("between 0 and 100");
+  }
+
+  @Test
   void storeRequestsWaitForTheirAnswerFifteenSecondsUnlessConfiguredAndZeroMeansForever() {
     assertThat(load(Map.of()).mongo().socketTimeoutMs()).isEqualTo(15_000);
     assertThat(load(Map.of("MONGO_SOCKET_TIMEOUT_MS", "0")).mongo().socketTimeoutMs()).isZero();

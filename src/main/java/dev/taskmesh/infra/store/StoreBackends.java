@@ -44,7 +44,18 @@ public final class StoreBackends {
   private StoreBackends() {}
 
   public static MongoBackend memory() {
+    return memory(InsertAdmission.always());
+  }
+
+  /** The in-memory backend, taking inserts as {@code admission} says. */
+  public static MongoBackend memory(InsertAdmission admission) {
     return new MemoryBackend() {
+      @Override
+      public Document handleCommand(Channel channel, String database, String command, Document query) {
+        InsertAdmission.check(admission, command, query);
+        return super.handleCommand(channel, database, command, query);
+      }
+
       @Override
       public MemoryDatabase openOrCreateDatabase(String databaseName) {
         return new MemoryDatabase(databaseName, getCursorRegistry()) {
@@ -112,6 +123,11 @@ public final class StoreBackends {
    * first if older, with a page cache of {@code cacheMb} (0: none, every page read decodes from the file).
    */
   public static MongoBackend h2(String fileName, int cacheMb) {
+    return h2(fileName, cacheMb, InsertAdmission.always());
+  }
+
+  /** The H2 backend as {@link #h2(String, int)}, taking inserts as {@code admission} says. */
+  public static MongoBackend h2(String fileName, int cacheMb, InsertAdmission admission) {
     MVStore store = new MVStore.Builder().fileName(fileName).autoCommitBufferSize(AUTO_COMMIT_BUFFER_KB).cacheSize(cacheMb).open();
     StoreFormat.upgrade(store);
     return new H2Backend(store) {
@@ -127,6 +143,7 @@ public final class StoreBackends {
           throw new MongoServerException("the embedded store closed itself after a failed write ("
               + (cause == null ? "no cause recorded" : cause.getMessage()) + "); restart the process to reopen it");
         }
+        InsertAdmission.check(admission, command, query);
         return super.handleCommand(channel, database, command, query);
       }
 
