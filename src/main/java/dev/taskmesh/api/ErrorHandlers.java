@@ -48,6 +48,7 @@ public final class ErrorHandlers {
       Problem.send(ctx, status, status >= 500 ? "The server failed to handle this request." : detail(http, status));
       return;
     }
+    java.util.Optional<String> storeRefusal = MongoErrors.shortOfMemory(failure);
     if (failure instanceof ValidatorException invalid) {
       Problem.send(ctx, 400, invalid.getMessage(), fieldErrors(invalid));
     } else if (failure instanceof RunService.RunRefusedException refused) {
@@ -58,8 +59,8 @@ public final class ErrorHandlers {
       Problem.send(ctx, refused.status(), refused.getMessage());
     } else if (failure instanceof TaskService.InvalidTaskException invalid) {
       Problem.send(ctx, 400, invalid.getMessage(), invalid.errors());
-    } else if (MongoErrors.shortOfMemory(failure).isPresent()) {
-      storeShortOfMemory(ctx, MongoErrors.shortOfMemory(failure).get());
+    } else if (storeRefusal.isPresent()) {
+      storeShortOfMemory(ctx, storeRefusal.get());
     } else if (MongoErrors.storeUnavailable(failure)) {
       storeUnavailable(ctx, failure);
     } else if (status == 401) {

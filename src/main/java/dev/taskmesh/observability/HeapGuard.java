@@ -107,10 +107,10 @@ public final class HeapGuard implements AutoCloseable {
 
   /** The refusal, said of {@code subject} (the process whose heap this guard watches). */
   public String refusal(String subject) {
-    return String.format(subject + " is short of memory: %.0f%% of its heap was still in use after the last garbage collection"
+    return String.format("%s is short of memory: %.0f%% of its heap was still in use after the last garbage collection"
         + " (the ceiling is %d%%). It accepts no new runs until it has room again; runs already accepted go on."
         + " Retry later; finished runs are deleted after their retention period, or give the process more heap (-Xmx).",
-        usedAfterCollection * 100, ceilingPercent);
+        subject, usedAfterCollection * 100, ceilingPercent);
   }
 
   double usedAfterCollection() {
