@@ -21,7 +21,6 @@ public final class ErrorHandlers {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandlers.class);
   private static final long STORE_RETRY_AFTER_SECONDS = 2;
-  private static final long SHORT_OF_MEMORY_RETRY_AFTER_SECONDS = 5; // as the gateway's own guard says (RunRoutes)
   private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("(?:path|query|header|cookie) parameter (\\S+)");
 
   private ErrorHandlers() {}
@@ -77,10 +76,7 @@ public final class ErrorHandlers {
   private static void storeUnavailable(RoutingContext ctx, Throwable failure) {
     LOG.warn("Store unavailable on {} {} (request {}): {}", ctx.request().method(), ctx.request().path(), ctx.<String>get(HttpBasics.REQUEST_ID),
         failure.getMessage());
-    if (!ctx.response().headWritten()) {
-      ctx.response().putHeader("Retry-After", Long.toString(STORE_RETRY_AFTER_SECONDS));
-    }
-    Problem.send(ctx, 503, "The store did not answer in time; send the request again in a moment. If it made something (a launch, a task), "
+    Requests.unavailable(ctx, STORE_RETRY_AFTER_SECONDS, "The store did not answer in time; send the request again in a moment. If it made something (a launch, a task), "
         + "it may have been made already: a launch sent again with the same Idempotency-Key is made once.");
   }
 
@@ -88,10 +84,7 @@ public final class ErrorHandlers {
   private static void storeShortOfMemory(RoutingContext ctx, String reason) {
     LOG.warn("Launch refused by the store on {} {} (request {}): {}", ctx.request().method(), ctx.request().path(),
         ctx.<String>get(HttpBasics.REQUEST_ID), reason);
-    if (!ctx.response().headWritten()) {
-      ctx.response().putHeader("Retry-After", Long.toString(SHORT_OF_MEMORY_RETRY_AFTER_SECONDS));
-    }
-    Problem.send(ctx, 503, reason);
+    Requests.unavailable(ctx, Requests.SHORT_OF_MEMORY_RETRY_AFTER_SECONDS, reason);
   }
 
   private static void unauthorized(RoutingContext ctx) {

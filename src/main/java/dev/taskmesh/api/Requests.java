@@ -40,6 +40,17 @@ final class Requests {
     Problem.send(ctx, 429, detail);
   }
 
+  /** When a launch refused for memory (by the gateway's guard or the embedded store's) may be sent again. */
+  static final long SHORT_OF_MEMORY_RETRY_AFTER_SECONDS = 5;
+
+  /** 503 with Retry-After: a passing condition the client can wait out (the header only if still unsent). */
+  static void unavailable(RoutingContext ctx, long retryAfterSeconds, String detail) {
+    if (!ctx.response().headWritten()) {
+      ctx.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
+    }
+    Problem.send(ctx, 503, detail);
+  }
+
   /** The TCP peer; proxies' forwarding headers are not trusted (they are client-controlled). */
   static String clientAddress(RoutingContext ctx) {
     var address = ctx.request().remoteAddress();

@@ -19,7 +19,6 @@ import java.util.Optional;
 final class RunRoutes {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunRoutes.class);
-  private static final long RETRY_AFTER_SECONDS = 5;
 
   private final RunService runs;
   private final TaskService tasks;
@@ -54,8 +53,7 @@ final class RunRoutes {
         return;
       }
       heap.refused();
-      ctx.response().putHeader("Retry-After", Long.toString(RETRY_AFTER_SECONDS));
-      Problem.send(ctx, 503, heap.refusal());
+      Requests.unavailable(ctx, Requests.SHORT_OF_MEMORY_RETRY_AFTER_SECONDS, heap.refusal());
     };
   }
 

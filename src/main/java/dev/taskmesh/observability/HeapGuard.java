@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class HeapGuard implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HeapGuard.class);
+  private static final String LAUNCH_CEILING_KEY = "api.launchHeapCeilingPercent";
 
   private final int ceilingPercent;
   private final String ceilingKey;
@@ -48,7 +49,7 @@ public final class HeapGuard implements AutoCloseable {
   private final WarningThrottle warnings = WarningThrottle.perMinute();
 
   HeapGuard(int ceilingPercent, long maxHeapBytes, Counter refusals) {
-    this(ceilingPercent, "api.launchHeapCeilingPercent", maxHeapBytes, refusals);
+    this(ceilingPercent, LAUNCH_CEILING_KEY, maxHeapBytes, refusals);
   }
 
   HeapGuard(int ceilingPercent, String ceilingKey, long maxHeapBytes, Counter refusals) {
@@ -60,7 +61,7 @@ public final class HeapGuard implements AutoCloseable {
 
   /** A guard fed by this JVM's collections; {@code ceilingPercent} 0 never refuses (and listens to nothing). */
   public static HeapGuard start(int ceilingPercent) {
-    return start(ceilingPercent, "api.launchHeapCeilingPercent");
+    return start(ceilingPercent, LAUNCH_CEILING_KEY);
   }
 
   /**
