@@ -12,6 +12,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -123,16 +124,38 @@ final class RunRoutes {
     TaskRoutes.visible(tasks, ctx.pathParam("id"), caller).onSuccess(task -> page(ctx, caller, task.id())).onFailure(ctx::fail);
   }
 
+  /**
+   * A page of runs, by number ({@code page}) or after a cursor ({@code after}, the previous page's
+   * {@code next}). A full page carries {@code next}, the id to ask for the page after it.
+   */
   private void page(RoutingContext ctx, Caller caller, String taskId) {
     int page = Requests.intQuery(ctx, "page", 1);
     int size = Requests.intQuery(ctx, "size", Requests.DEFAULT_SIZE);
+    String after = Requests.query(ctx, "after");
     String launchedBy = caller.isAdmin() ? Requests.query(ctx, "launchedBy") : caller.id();
     RunQuery query = new RunQuery(Requests.query(ctx, "status"), taskId, launchedBy,
         Requests.instantQuery(ctx, "from"), Requests.instantQuery(ctx, "to"),
-        Optional.ofNullable(Requests.query(ctx, "sort")).orElse("created"), Requests.ascending(ctx), (page - 1) * size, size);
-    runs.list(query)
-        .onSuccess(result -> Requests.json(ctx, 200, Requests.page(result.items().stream().map(Run::toJson).toList(), page, size, result.total())))
-        .onFailure(ctx::fail);
+        Optional.ofNullable(Requests.query(ctx, "sort")).orElse("created"), Requests.ascending(ctx),
+        after == null ? (page - 1) * size : 0, size, after);
+    if (after != null && Requests.query(ctx, "page") != null) {
+      Problem.send(ctx, 400, "Use either page or after, not both: after continues from the run it names.");
+      return;
+    }
+    if (after != null && !query.pagesById()) {
+      Problem.send(ctx, 400, "after pages runs in creation order only; leave out sort or use sort=created.");
+      return;
+    }
+    runs.list(query).onSuccess(result -> {
+      List<JsonObject> items = result.items().stream().map(Run::toJson).toList();
+      JsonObject body = Requests.page(items, page, size, result.total());
+      if (after != null) {
+        body.remove("page"); // a cursor's page has no number
+      }
+      if (query.pagesById() && items.size() == size) {
+        body.put("next", items.get(items.size() - 1).getString("id"));
+      }
+      Requests.json(ctx, 200, body);
+    }).onFailure(ctx::fail);
   }
 
   private void cancel(RoutingContext ctx) {

@@ -15,6 +15,8 @@ import java.util.Map;
 /** Blocking calls for setup and checks (login, tasks, run lists); the measured load goes through LoadGenerator. */
 public final class ApiClient {
 
+  private static final int LIST_PAGE = 100;
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
   private String token;
@@ -87,17 +89,37 @@ public final class ApiClient {
     }
   }
 
-  /** Every run of the task, page by page. */
+  /**
+   * Every run of the task, page by page with the list's cursor, so each page costs the store the
+   * same. A system from before the cursor gives no {@code next} on a full page: numbered pages then.
+   */
   public List<JsonObject> listRuns(String taskId) throws Exception {
+    String path = "/api/runs?taskId=" + taskId + "&size=" + LIST_PAGE;
     List<JsonObject> runs = new ArrayList<>();
-    for (int page = 1; ; page++) {
-      JsonObject body = send("GET", "/api/runs?taskId=" + taskId + "&size=100&page=" + page, null, 200);
+    JsonObject body = send("GET", path, null, 200);
+    while (true) {
       JsonArray items = body.getJsonArray("items");
       items.forEach(item -> runs.add((JsonObject) item));
-      if (items.isEmpty() || runs.size() >= body.getLong("total")) {
+      String next = body.getString("next");
+      if (next != null) {
+        body = send("GET", path + "&after=" + next, null, 200);
+      } else if (items.size() == LIST_PAGE && runs.size() < body.getLong("total")) {
+        return byPageNumber(path, runs, body.getLong("total"));
+      } else {
         return runs;
       }
     }
+  }
+
+  private List<JsonObject> byPageNumber(String path, List<JsonObject> runs, long total) throws Exception {
+    for (int page = 2; runs.size() < total; page++) {
+      JsonArray items = send("GET", path + "&page=" + page, null, 200).getJsonArray("items");
+      if (items.isEmpty()) {
+        break;
+      }
+      items.forEach(item -> runs.add((JsonObject) item));
+    }
+    return runs;
   }
 
   private JsonObject send(String method, String path, JsonObject body, int expected) throws Exception {

@@ -6,9 +6,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-/** Filters, order and page of a run list; a null filter means any. */
+/**
+ * Filters, order and page of a run list; a null filter means any. A page is either {@code skip}
+ * runs in, or the runs past the id {@code after} in the list's order (a cursor: a page's last id
+ * is the next page's {@code after}), which costs the store one page however deep it goes.
+ */
 public record RunQuery(String status, String taskId, String launchedBy, Instant from, Instant to, String sort, boolean ascending,
-    int skip, int limit) {
+    int skip, int limit, String after) {
+
+  public RunQuery(String status, String taskId, String launchedBy, Instant from, Instant to, String sort, boolean ascending,
+      int skip, int limit) {
+    this(status, taskId, launchedBy, from, to, sort, ascending, skip, limit, null);
+  }
 
   private static final Duration ID_MARGIN = Duration.ofSeconds(1);
   // A UUIDv7 holds 48 bits of milliseconds since 1970: times outside them bound no ids.
@@ -37,7 +46,31 @@ public record RunQuery(String status, String taskId, String launchedBy, Instant 
         : new JsonObject().put(field, direction).put("_id", direction);
   }
 
-  /** The store filter of this query. */
+  /** Whether a cursor can page this order: the creation order, the order of the ids alone. */
+  public boolean pagesById() {
+    return sortField().equals("createdAt");
+  }
+
+  /**
+   * The store filter of this page: the query's filter, and past a cursor the ids beyond it (a
+   * bound on the primary key: the store reads from there).
+   */
+  JsonObject pageFilter() {
+    JsonObject filter = filter();
+    if (after == null) {
+      return filter;
+    }
+    JsonObject ids = filter.getJsonObject("_id", new JsonObject());
+    if (ascending) {
+      ids.put("$gt", after);
+    } else {
+      String before = ids.getString("$lt");
+      ids.put("$lt", before != null && before.compareTo(after) < 0 ? before : after);
+    }
+    return filter.put("_id", ids);
+  }
+
+  /** The store filter of every run this query lists, on any page (what a page's total counts). */
   JsonObject filter() {
     JsonObject filter = new JsonObject();
     if (status != null) {

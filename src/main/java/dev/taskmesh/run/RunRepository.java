@@ -74,7 +74,7 @@ public final class RunRepository {
 
   public Future<List<Run>> find(RunQuery query) {
     FindOptions options = new FindOptions().setSort(query.storeOrder()).setSkip(query.skip()).setLimit(query.limit());
-    return mongo.findWithOptions(COLLECTION, query.filter(), options).map(docs -> docs.stream().map(Run::fromDocument).toList());
+    return mongo.findWithOptions(COLLECTION, query.pageFilter(), options).map(docs -> docs.stream().map(Run::fromDocument).toList());
   }
 
   /**

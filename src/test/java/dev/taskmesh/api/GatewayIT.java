@@ -220,6 +220,28 @@ class GatewayIT {
       assertThat(run.getString("launchedBy")).isEqualTo(aliceId);
     }
     assertThat(api.get(taskPath + "/runs", alice).json().getLong("total")).isEqualTo(25);
+
+    // Paged with the cursor: each full page names the next; newest first, every run once.
+    List<String> paged = new java.util.ArrayList<>();
+    JsonObject page = api.get(taskPath + "/runs?size=10", alice).json();
+    while (true) {
+      page.getJsonArray("items").forEach(item -> paged.add(((JsonObject) item).getString("id")));
+      assertThat(page.getLong("total")).isEqualTo(25);
+      if (page.getString("next") == null) {
+        break;
+      }
+      page = api.get(taskPath + "/runs?size=10&after=" + page.getString("next"), alice).json();
+      assertThat(page.containsKey("page")).as("a cursor's page has no number").isFalse();
+    }
+    List<String> newestFirst = new java.util.ArrayList<>(ids);
+    java.util.Collections.reverse(newestFirst);
+    assertThat(paged).containsExactlyElementsOf(newestFirst);
+    Response both = api.get("/api/runs?page=2&after=" + ids.get(3), alice);
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.json().getString("detail")).contains("either page or after");
+    Response otherOrder = api.get("/api/runs?sort=status&after=" + ids.get(3), alice);
+    assertThat(otherOrder.status()).isEqualTo(400);
+    assertThat(otherOrder.json().getString("detail")).contains("creation order only");
   }
 
   @Test

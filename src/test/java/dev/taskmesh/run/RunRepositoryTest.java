@@ -83,9 +83,37 @@ class RunRepositoryTest {
       RunQuery sinceEver = new RunQuery(null, "task-order", null, Instant.EPOCH, null, null, false, 0, 30);
       assertThat(sinceEver.filter().containsKey("_id")).as("no id holds a time before 1970").isFalse();
       assertThat(viaVertx.count(sinceEver).await()).isEqualTo(30);
+
+      // A cursor: each page starts past the last id of the page before, both ways and within a range.
+      assertThat(pagedAfter(new RunQuery(null, "task-order", null, null, null, null, false, 0, 7))).containsExactlyElementsOf(newestFirst);
+      assertThat(pagedAfter(new RunQuery(null, "task-order", null, null, null, "created", true, 0, 7))).containsExactlyElementsOf(oldestFirst);
+      assertThat(pagedAfter(new RunQuery(null, "task-order", null, from, to, null, false, 0, 5)))
+          .containsExactlyElementsOf(newestFirst.subList(30 - 20, 30 - 8));
+      RunQuery pastCursor = new RunQuery(null, "task-order", null, null, null, null, false, 0, 7, newestFirst.get(6));
+      assertThat(viaVertx.count(pastCursor).await()).as("a page's total counts every run of the filters").isEqualTo(30);
+      Instant longBefore = Instant.ofEpochMilli(1_799_999_990_000L);
+      RunQuery cursorBeyondRange = new RunQuery(null, "task-order", null, null, longBefore, null, false, 0, 7, newestFirst.get(0));
+      assertThat(cursorBeyondRange.pageFilter().getJsonObject("_id").getString("$lt"))
+          .as("the tighter of the range's bound and the cursor").isEqualTo(TimeOrderedIds.floor(longBefore.plusSeconds(1)));
+      RunQuery cursorInRange = new RunQuery(null, "task-order", null, null, to, null, false, 0, 7, newestFirst.get(25));
+      assertThat(cursorInRange.pageFilter().getJsonObject("_id").getString("$lt")).isEqualTo(newestFirst.get(25));
     } finally {
       mongo.removeDocuments("runs", new JsonObject().put("taskId", "task-order")).await(); // the other tests count every run
     }
+  }
+
+  /** Every page of {@code first}'s list, each asked for with the last id of the one before. */
+  private static List<String> pagedAfter(RunQuery first) {
+    List<String> ids = new java.util.ArrayList<>();
+    String after = null;
+    do {
+      RunQuery query = new RunQuery(first.status(), first.taskId(), first.launchedBy(), first.from(), first.to(), first.sort(),
+          first.ascending(), 0, first.limit(), after);
+      List<Run> page = viaVertx.find(query).await();
+      page.forEach(run -> ids.add(run.id()));
+      after = page.size() == first.limit() ? page.get(page.size() - 1).id() : null;
+    } while (after != null);
+    return ids;
   }
 
   @Test
