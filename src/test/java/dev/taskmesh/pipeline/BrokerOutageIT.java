@@ -9,6 +9,7 @@ import dev.taskmesh.support.AppProcess;
 import dev.taskmesh.support.Awaits;
 import dev.taskmesh.support.Ledger;
 import dev.taskmesh.support.PipelineFixture;
+import dev.taskmesh.support.TempDirs;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -60,6 +61,7 @@ class BrokerOutageIT {
       assertThat(Awaits.until(() -> fixture.runs().countUnpublished().await() == 0 ? true : null, 10_000, "outbox empty")).isTrue();
     } finally {
       broker.close();
+      TempDirs.deleteQuietly(brokerDir);
     }
   }
 }

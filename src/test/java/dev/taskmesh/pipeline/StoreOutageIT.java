@@ -10,6 +10,7 @@ import dev.taskmesh.support.AppProcess;
 import dev.taskmesh.support.Awaits;
 import dev.taskmesh.support.Ledger;
 import dev.taskmesh.support.PipelineFixture;
+import dev.taskmesh.support.TempDirs;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,7 @@ class StoreOutageIT {
       assertThat(list.json().getString("detail")).contains("The store did not answer in time");
     } finally {
       store.close();
+      TempDirs.deleteQuietly(storeDir);
     }
   }
 }

@@ -20,6 +20,7 @@ public final class InProcessApp implements AutoCloseable {
   private final Application application;
   public final int httpPort;
   private final Path dataDir;
+  private boolean ownsDataDir;
 
   private InProcessApp(Application application, int httpPort, Path dataDir) {
     this.application = application;
@@ -29,7 +30,15 @@ public final class InProcessApp implements AutoCloseable {
 
   /** Starts in a new temporary data dir with the given environment variables on top of the test defaults. */
   public static InProcessApp start(Map<String, String> env) throws Exception {
-    return start(Files.createTempDirectory("taskmesh-it"), env);
+    Path dataDir = Files.createTempDirectory("taskmesh-it");
+    try {
+      InProcessApp app = start(dataDir, env);
+      app.ownsDataDir = true;
+      return app;
+    } catch (Exception | Error e) {
+      TempDirs.deleteQuietly(dataDir);
+      throw e;
+    }
   }
 
   /** Starts with the given environment variables on top of test defaults (free port, memory store). */
@@ -112,8 +121,12 @@ public final class InProcessApp implements AutoCloseable {
     return application.vertx();
   }
 
+  /** Stops the application, and removes the data dir if {@link #start(Map)} made it. */
   @Override
   public void close() {
     application.stop();
+    if (ownsDataDir) {
+      TempDirs.deleteQuietly(dataDir);
+    }
   }
 }

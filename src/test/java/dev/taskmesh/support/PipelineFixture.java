@@ -176,14 +176,6 @@ public final class PipelineFixture implements AutoCloseable {
       // the application's stop closes the rest
     }
     app.stop();
-    deleteQuietly(dataDir);
-  }
-
-  static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | RuntimeException e) {
-      // a temp dir left behind is harmless
-    }
+    TempDirs.deleteQuietly(dataDir);
   }
 }
