@@ -67,6 +67,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       Properties settings = settings(logDir, host, brokerPort, bindable(host, 0));
       KafkaConfig config = new KafkaConfig(settings, false);
       formatIfNeeded(dataDir, logDir, settings);
+      BrokerHistograms.sampleUniformly();
       kafka = new EmbeddedKafka(new KafkaRaftServer(config, Time.SYSTEM), host + ":" + brokerPort, lock);
     } catch (IOException | RuntimeException e) {
       closeQuietly(lock);
