@@ -9,15 +9,11 @@ import java.util.Map;
 /**
  * Filters, order and page of a run list; a null filter means any. A page is either {@code skip}
  * runs in, or the runs past the id {@code after} in the list's order (a cursor: a page's last id
- * is the next page's {@code after}), which costs the store one page however deep it goes.
+ * is the next page's {@code after}): the store starts reading at that id, so a page's cost does not
+ * grow with its depth.
  */
 public record RunQuery(String status, String taskId, String launchedBy, Instant from, Instant to, String sort, boolean ascending,
     int skip, int limit, String after) {
-
-  public RunQuery(String status, String taskId, String launchedBy, Instant from, Instant to, String sort, boolean ascending,
-      int skip, int limit) {
-    this(status, taskId, launchedBy, from, to, sort, ascending, skip, limit, null);
-  }
 
   private static final Duration ID_MARGIN = Duration.ofSeconds(1);
   // A UUIDv7 holds 48 bits of milliseconds since 1970: times outside them bound no ids.

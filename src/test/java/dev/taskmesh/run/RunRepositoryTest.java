@@ -69,25 +69,25 @@ class RunRepositoryTest {
     List<String> newestFirst = made.stream().sorted(byCreation.reversed()).map(Run::id).toList();
 
     try {
-      assertThat(viaVertx.find(new RunQuery(null, "task-order", null, null, null, null, false, 0, 30)).await())
+      assertThat(viaVertx.find(new RunQuery(null, "task-order", null, null, null, null, false, 0, 30, null)).await())
           .extracting(Run::id).containsExactlyElementsOf(newestFirst);
-      assertThat(viaVertx.find(new RunQuery("QUEUED", "task-order", null, null, null, "created", true, 5, 10)).await())
+      assertThat(viaVertx.find(new RunQuery("QUEUED", "task-order", null, null, null, "created", true, 5, 10, null)).await())
           .extracting(Run::id).containsExactlyElementsOf(oldestFirst.subList(5, 15));
       // Between two times: the store reads the ids of that range (RunQuery.idBounds), createdAt decides.
       Instant from = Instant.ofEpochMilli(1_800_000_000_002L);
       Instant to = Instant.ofEpochMilli(1_800_000_000_005L);
-      RunQuery between = new RunQuery(null, "task-order", null, from, to, null, false, 0, 30);
+      RunQuery between = new RunQuery(null, "task-order", null, from, to, null, false, 0, 30, null);
       assertThat(viaVertx.find(between).await()).extracting(Run::id).containsExactlyElementsOf(newestFirst.subList(30 - 20, 30 - 8));
       assertThat(viaVertx.count(between).await()).isEqualTo(12);
       assertThat(between.filter().getJsonObject("_id").getString("$gte")).isEqualTo(TimeOrderedIds.floor(from.minusSeconds(1)));
-      RunQuery sinceEver = new RunQuery(null, "task-order", null, Instant.EPOCH, null, null, false, 0, 30);
+      RunQuery sinceEver = new RunQuery(null, "task-order", null, Instant.EPOCH, null, null, false, 0, 30, null);
       assertThat(sinceEver.filter().containsKey("_id")).as("no id holds a time before 1970").isFalse();
       assertThat(viaVertx.count(sinceEver).await()).isEqualTo(30);
 
       // A cursor: each page starts past the last id of the page before, both ways and within a range.
-      assertThat(pagedAfter(new RunQuery(null, "task-order", null, null, null, null, false, 0, 7))).containsExactlyElementsOf(newestFirst);
-      assertThat(pagedAfter(new RunQuery(null, "task-order", null, null, null, "created", true, 0, 7))).containsExactlyElementsOf(oldestFirst);
-      assertThat(pagedAfter(new RunQuery(null, "task-order", null, from, to, null, false, 0, 5)))
+      assertThat(pagedAfter(new RunQuery(null, "task-order", null, null, null, null, false, 0, 7, null))).containsExactlyElementsOf(newestFirst);
+      assertThat(pagedAfter(new RunQuery(null, "task-order", null, null, null, "created", true, 0, 7, null))).containsExactlyElementsOf(oldestFirst);
+      assertThat(pagedAfter(new RunQuery(null, "task-order", null, from, to, null, false, 0, 5, null)))
           .containsExactlyElementsOf(newestFirst.subList(30 - 20, 30 - 8));
       RunQuery pastCursor = new RunQuery(null, "task-order", null, null, null, null, false, 0, 7, newestFirst.get(6));
       assertThat(viaVertx.count(pastCursor).await()).as("a page's total counts every run of the filters").isEqualTo(30);

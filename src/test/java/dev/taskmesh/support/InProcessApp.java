@@ -20,21 +20,20 @@ public final class InProcessApp implements AutoCloseable {
   private final Application application;
   public final int httpPort;
   private final Path dataDir;
-  private boolean ownsDataDir;
+  private final boolean ownsDataDir;
 
-  private InProcessApp(Application application, int httpPort, Path dataDir) {
+  private InProcessApp(Application application, int httpPort, Path dataDir, boolean ownsDataDir) {
     this.application = application;
     this.httpPort = httpPort;
     this.dataDir = dataDir;
+    this.ownsDataDir = ownsDataDir;
   }
 
   /** Starts in a new temporary data dir with the given environment variables on top of the test defaults. */
   public static InProcessApp start(Map<String, String> env) throws Exception {
     Path dataDir = Files.createTempDirectory("taskmesh-it");
     try {
-      InProcessApp app = start(dataDir, env);
-      app.ownsDataDir = true;
-      return app;
+      return start(dataDir, env, true);
     } catch (Exception | Error e) {
       TempDirs.deleteQuietly(dataDir);
       throw e;
@@ -43,6 +42,10 @@ public final class InProcessApp implements AutoCloseable {
 
   /** Starts with the given environment variables on top of test defaults (free port, memory store). */
   public static InProcessApp start(Path dataDir, Map<String, String> env) throws Exception {
+    return start(dataDir, env, false);
+  }
+
+  private static InProcessApp start(Path dataDir, Map<String, String> env, boolean ownsDataDir) throws Exception {
     int port = AppProcess.freePort();
     Map<String, String> environment = new HashMap<>(Map.of(
         "DATA_DIR", dataDir.toString(),
@@ -66,7 +69,7 @@ public final class InProcessApp implements AutoCloseable {
       application.stop();
       throw e;
     }
-    return new InProcessApp(application, port, dataDir);
+    return new InProcessApp(application, port, dataDir, ownsDataDir);
   }
 
   private String adminToken;
