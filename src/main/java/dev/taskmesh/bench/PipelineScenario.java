@@ -35,6 +35,8 @@ public final class PipelineScenario {
       List<Double> cpuPerRun = new ArrayList<>();
       List<Double> batchedCpuPerRun = new ArrayList<>();
       List<Double> p99 = new ArrayList<>();
+      List<Double> queuedP99 = new ArrayList<>();
+      List<Double> executingP99 = new ArrayList<>();
       List<Double> kafkaP99 = new ArrayList<>();
       boolean batched = options.launchBatch() > 1;
       JsonArray batches = new JsonArray();
@@ -72,6 +74,8 @@ public final class PipelineScenario {
           fixed.add(new JsonObject().put("pair", pair).put("ratePerSec", rate).put("batch", steady.toJson()));
           if (first) {
             p99.add(steady.latency().p99());
+            queuedP99.add(steady.queued().p99());
+            executingP99.add(steady.executing().p99());
           }
           if (first && bursts) {
             RunBatch.Result burst = RunBatch.run(api, load, null, "sleep", new JsonObject(), runs,
@@ -97,6 +101,8 @@ public final class PipelineScenario {
           .put("batchedWorkCpuMsPerRun", batchedCpuPerRun.isEmpty() ? null : Summary.of(batchedCpuPerRun).toJson())
           .put("rateBatch", options.rateBatch())
           .put("p99AtHalfMaxMs", Summary.of(p99).toJson())
+          .put("stageP99AtHalfMaxMs", new JsonObject().put("queued", Summary.of(queuedP99).toJson())
+              .put("executing", Summary.of(executingP99).toJson()))
           .put("burstP99AtHalfMaxMs", burstP99.isEmpty() ? null : Summary.of(burstP99).toJson())
           .put("kafkaProducerRecordsPerSec", producer == null ? null : Double.parseDouble(producer));
       if (!kafkaP99.isEmpty()) {

@@ -81,6 +81,11 @@ public final class Report {
     }
     out.printf("p99 at half the best full-speed rate, %d runs per launch request: %s ms%n", result.getInteger("rateBatch"),
         summary(result, "p99AtHalfMaxMs", "%.1f"));
+    JsonObject stages = result.getJsonObject("stageP99AtHalfMaxMs");
+    if (stages != null) {
+      out.printf("  by stage: queued (accepted → started) p99 %s ms; executing (started → finished) p99 %s ms%n",
+          summary(stages, "queued", "%.1f"), summary(stages, "executing", "%.1f"));
+    }
     if (result.getJsonObject("burstP99AtHalfMaxMs") != null) {
       out.printf("  the same rate in bursts of %d runs per request: %s ms%n", result.getInteger("launchBatch"),
           summary(result, "burstP99AtHalfMaxMs", "%.1f"));

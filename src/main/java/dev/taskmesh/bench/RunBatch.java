@@ -12,6 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * One batch of runs of a new task through the whole pipeline: launched over HTTP, then waited for
  * until every run is terminal in the store. Its rate is runs per second from the first accepted to
  * the last finished; its latency is each run's {@code finishedAt − createdAt}, both as stored.
+ * That latency is also split in two stages, so a tail can be placed: {@code queued} (accepted by the
+ * gateway → the worker started it: the store insert, the outbox relay, Kafka, the worker's poll and
+ * its state check) and {@code executing} (started → finished: the task and the outcome's send).
  */
 public final class RunBatch {
 
@@ -46,10 +49,12 @@ public final class RunBatch {
   }
 
   /** What one batch measured. */
-  public record Result(int runs, int perRequest, double runsPerSecond, Latency latency, long failedLaunches, OptionalDouble workCpuMsPerRun) {
+  public record Result(int runs, int perRequest, double runsPerSecond, Latency latency, Latency queued, Latency executing,
+      long failedLaunches, OptionalDouble workCpuMsPerRun) {
     public JsonObject toJson() {
       return new JsonObject().put("runs", runs).put("runsPerRequest", perRequest).put("runsPerSec", runsPerSecond)
           .put("failedLaunches", failedLaunches).put("latency", latency.toJson())
+          .put("stages", new JsonObject().put("queued", queued.toJson()).put("executing", executing.toJson()))
           .put("workCpuMsPerRun", workCpuMsPerRun.isPresent() ? workCpuMsPerRun.getAsDouble() : null);
     }
   }
@@ -100,12 +105,20 @@ public final class RunBatch {
     }
     OptionalDouble cpuAfter = sut == null ? OptionalDouble.empty() : sut.workCpuSeconds(); // before reading the runs back
     Latency latency = new Latency();
+    Latency queued = new Latency();
+    Latency executing = new Latency();
     Instant first = Instant.MAX;
     Instant last = Instant.MIN;
     for (JsonObject run : api.listRuns(taskId)) {
       Instant created = Instant.parse(run.getString("createdAt"));
       Instant finished = Instant.parse(run.getString("finishedAt"));
       latency.recordNanos(Duration.between(created, finished).toNanos());
+      String startedAt = run.getString("startedAt");
+      if (startedAt != null) { // null only for a run cancelled before it started
+        Instant started = Instant.parse(startedAt);
+        queued.recordNanos(Duration.between(created, started).toNanos());
+        executing.recordNanos(Duration.between(started, finished).toNanos());
+      }
       first = created.isBefore(first) ? created : first;
       last = finished.isAfter(last) ? finished : last;
     }
@@ -113,6 +126,6 @@ public final class RunBatch {
         ? OptionalDouble.of((cpuAfter.getAsDouble() - cpuBefore.getAsDouble()) * 1_000 / expected)
         : OptionalDouble.empty();
     double seconds = Math.max(0.001, Duration.between(first, last).toNanos() / 1e9);
-    return new Result((int) expected, perRequest, expected / seconds, latency, launched.errors(), cpuMsPerRun);
+    return new Result((int) expected, perRequest, expected / seconds, latency, queued, executing, launched.errors(), cpuMsPerRun);
   }
 }

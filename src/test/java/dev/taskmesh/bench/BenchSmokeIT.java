@@ -63,6 +63,13 @@ class BenchSmokeIT {
           assertThat(report.getJsonObject("kafkaEndToEndP99Ms").getDouble("median")).isPositive();
           assertThat(report.getJsonObject("p99AtHalfMaxMs").getDouble("median")).as("steady stream").isPositive();
           assertThat(report.getJsonObject("burstP99AtHalfMaxMs").getDouble("median")).as("bursts of --launch-batch").isPositive();
+          JsonObject stages = report.getJsonObject("stageP99AtHalfMaxMs");
+          // Each run's queued stage is part of its whole latency, so neither can pass it at any percentile.
+          assertThat(stages.getJsonObject("queued").getDouble("median")).isPositive()
+              .isLessThanOrEqualTo(report.getJsonObject("p99AtHalfMaxMs").getDouble("median"));
+          // A sleep of 0 ms takes under the stored timestamps' millisecond: 0 is a fair reading.
+          assertThat(stages.getJsonObject("executing").getDouble("median")).isNotNegative()
+              .isLessThanOrEqualTo(report.getJsonObject("p99AtHalfMaxMs").getDouble("median"));
           assertThat(report.getJsonObject("burstP99RatioToKafka").getDouble("median")).isPositive();
           assertThat(report.getJsonArray("fixedRate").stream().map(JsonObject.class::cast)
               .map(fixed -> fixed.getBoolean("burst", false)))
