@@ -1,11 +1,14 @@
 package dev.taskmesh.infra.store;
 
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.h2.mvstore.Cursor;
@@ -88,6 +91,27 @@ final class IdRange {
   Stream<Object> values(MVMap<Object, Object> data) {
     Cursor<Object, Object> cursor = descending ? data.cursor(to, from, true) : data.cursor(from, to, false);
     return values(cursor, key -> !(fromExcluded && key.equals(from) || toExcluded && key.equals(to)));
+  }
+
+  /**
+   * The positions of {@code ascending} (index positions in key order, as {@link CompactIds} holds
+   * them; {@code positionOrder} is that order) that lie in the range, in the order asked for. Lazy:
+   * a page stops reading once it is full.
+   */
+  Stream<Object> within(List<Object> ascending, Comparator<Object> positionOrder) {
+    Object low = from == null ? null : CompactIds.compact(from);
+    Object high = to == null ? null : CompactIds.compact(to);
+    Predicate<Object> below = position -> {
+      int cmp = low == null ? 1 : positionOrder.compare(position, low);
+      return cmp < 0 || cmp == 0 && fromExcluded;
+    };
+    Predicate<Object> above = position -> {
+      int cmp = high == null ? -1 : positionOrder.compare(position, high);
+      return cmp > 0 || cmp == 0 && toExcluded;
+    };
+    int size = ascending.size();
+    Stream<Object> ordered = (descending ? IntStream.range(0, size).map(i -> size - 1 - i) : IntStream.range(0, size)).mapToObj(ascending::get);
+    return descending ? ordered.dropWhile(above).takeWhile(below.negate()) : ordered.dropWhile(below).takeWhile(above.negate());
   }
 
   /** The values a cursor walks over, as a lazy stream. */

@@ -17,6 +17,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -40,6 +41,7 @@ final class IndexedH2Collection extends H2Collection {
   private static final Document ID_ONLY = new Document(ID, 1);
 
   private final MemoryIndexes<Object> indexes; // keyed by CompactIds
+  private final Comparator<Object> positionOrder;
   private final MVStore store;
   // The same map H2Collection holds; its values are packed (PackedDocument), so every method of
   // H2Collection that reads or writes them is overridden below and the stock code never sees one.
@@ -50,7 +52,8 @@ final class IndexedH2Collection extends H2Collection {
       MVMap<String, Object> meta, CursorRegistry cursors, MemoryIndexes.Spec indexed) {
     super(database, name, options, (MVMap) data, meta, cursors);
     this.data = data;
-    indexes = new MemoryIndexes<>(indexed, CompactIds.order(data.getKeyType()::compare)); // the data map's key order
+    positionOrder = CompactIds.order(data.getKeyType()::compare); // the data map's key order
+    indexes = new MemoryIndexes<>(indexed, positionOrder);
     store = data.getStore();
     streamAllDocumentsWithPosition().forEach(stored -> indexes.stored(CompactIds.compact(stored.getPosition()), null, stored.getDocument()));
   }
@@ -192,13 +195,14 @@ final class IndexedH2Collection extends H2Collection {
       }
       IdRange range = IdRange.of(query, orderBy);
       if (range != null) {
-        PackedScan rest = PackedScan.of(Candidates.withoutId(query), orderBy, fields);
+        Document withoutId = Candidates.withoutId(query);
+        PackedScan rest = PackedScan.of(withoutId, orderBy, fields);
         if (rest == null) {
           return idRangePage(range, query, skip, limit, batchSize, fields);
         }
         // The range answers the _id condition; the rest is read from the stored bytes, and a page
         // in key order stops once full (runs made between two times, newest first).
-        List<Document> page = rest.page(() -> range.values(data), range.descending(), skip, limit, this::documentMatchesQuery);
+        List<Document> page = rest.page(() -> storedIn(range, withoutId), range.descending(), skip, limit, this::documentMatchesQuery);
         return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
       }
       Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, key -> getDocument(CompactIds.expand(key)), count());
@@ -208,6 +212,19 @@ final class IndexedH2Collection extends H2Collection {
     } finally {
       store.deregisterVersionUsage(reading);
     }
+  }
+
+  /**
+   * The stored values in {@code range} that may match {@code rest}: when {@code rest} pins indexed
+   * values held by fewer than half the documents (a task's runs), the positions of those documents
+   * in the range, else every key of the range. A cursor page of a task's runs, newest first, walked
+   * the range, so its last page (nothing older of that task) read every older run of every task:
+   * 170–220 ms with ~600,000 runs stored, under the collection's lock (docs/benchmarks.md).
+   */
+  private Stream<Object> storedIn(IdRange range, Document rest) {
+    return indexes.candidates(rest, Math.max(1, count() / 2))
+        .map(positions -> range.within(positions, positionOrder).map(key -> data.get(CompactIds.expand(key))).filter(Objects::nonNull))
+        .orElseGet(() -> range.values(data));
   }
 
   /** The range is read in the order asked for, so the page is cut as it is read. */
@@ -254,7 +271,7 @@ final class IndexedH2Collection extends H2Collection {
     }
     MVStore.TxCounter reading = store.registerVersionUsage();
     try {
-      Stream<Object> stored = range != null ? range.values(data) : storedFor(query, false);
+      Stream<Object> stored = range != null ? storedIn(range, Candidates.withoutId(query)) : storedFor(query, false);
       return MemoryIndexes.page(scan.count(stored, this::documentMatchesQuery), skip, limit);
     } finally {
       store.deregisterVersionUsage(reading);

@@ -166,8 +166,11 @@ class StoreBackendsTest {
       JsonObject oldFinished = new JsonObject().put("_id", new JsonObject().put("$lt", "r40")).put("final", true);
       JsonObject between = new JsonObject().put("_id", new JsonObject().put("$gt", "r2").put("$lt", "r45"))
           .put("status", "COMPLETED").put("at", new JsonObject().put("$gte", date(2)));
+      // A task's runs within a range (a cursor page of its runs): the task's positions, not the range's keys, are read.
+      JsonObject tasksBetween = new JsonObject().put("_id", new JsonObject().put("$gt", "r1").put("$lte", "r40")).put("taskId", "t1");
+      JsonObject tasksBefore = new JsonObject().put("_id", new JsonObject().put("$lt", "r34")).put("taskId", "t2").put("outbox", false);
       List<List<JsonObject>> seen = new java.util.ArrayList<>();
-      for (JsonObject query : List.of(oldFinished, between)) {
+      for (JsonObject query : List.of(oldFinished, between, tasksBetween, tasksBefore)) {
         for (JsonObject order : List.of(new JsonObject(), new JsonObject().put("_id", 1), new JsonObject().put("_id", -1))) {
           for (int[] page : PAGES) {
             FindOptions options = new FindOptions().setSort(order).setSkip(page[0]).setLimit(page[1]).setFields(new JsonObject().put("_id", 1));
@@ -218,6 +221,13 @@ class StoreBackendsTest {
         seen.add(store.client().findWithOptions("runs", query, new FindOptions().setSort(new JsonObject().put("_id", -1)).setLimit(5)).await());
         seen.add(store.client().findWithOptions("runs", query, new FindOptions()).await());
         seen.add(List.of(count(store.client(), query, new JsonObject())));
+      }
+      // Cursor pages of a task's runs, both ways from a run of it, and from a run of another task.
+      for (int from : new int[] {25, 26, 3, 38}) {
+        seen.add(store.client().findWithOptions("runs", new JsonObject().put("taskId", "t1").put("_id", new JsonObject().put("$lt", ids.get(from))),
+            new FindOptions().setSort(new JsonObject().put("_id", -1)).setLimit(4)).await());
+        seen.add(store.client().findWithOptions("runs", new JsonObject().put("taskId", "t1").put("_id", new JsonObject().put("$gt", ids.get(from))),
+            new FindOptions().setSort(new JsonObject().put("_id", 1)).setLimit(4)).await());
       }
       // The outbox relay's batch: the oldest unpublished runs by id, cut at the limit.
       seen.add(store.client().findWithOptions("runs", new JsonObject().put("outbox", true),
