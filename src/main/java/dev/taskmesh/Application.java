@@ -94,7 +94,8 @@ public final class Application {
     String mongoUri = configured.mongo().uri().orElseGet(() -> {
       storeAdmission = StoreRunAdmission.start(configured.mongo().embeddedHeapCeilingPercent());
       mongo = EmbeddedMongo.start(dataDir, configured.mongo().embeddedHost(), configured.mongo().embeddedPort(),
-          configured.mongo().embeddedBackend() == AppConfig.StoreBackend.MEMORY, configured.mongo().embeddedCacheMb(), storeAdmission);
+          configured.mongo().embeddedBackend() == AppConfig.StoreBackend.MEMORY, configured.mongo().embeddedCacheMb(), storeAdmission,
+          configured.mongo().embeddedInProcess());
       return mongo.connectionString();
     });
     config = configured.withEndpoints(kafkaAddress, mongoUri);

@@ -8,6 +8,7 @@ import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.deadletter.DeadLetterRepository;
 import dev.taskmesh.deadletter.DeadLetterService;
 import dev.taskmesh.infra.BsonBulk;
+import dev.taskmesh.infra.ReadsById;
 import dev.taskmesh.infra.Mongo;
 import dev.taskmesh.observability.Health;
 import dev.taskmesh.run.IdempotencyKeys;
@@ -66,11 +67,12 @@ public final class ApiVerticle extends VerticleBase {
     String bootstrap = config.kafka().bootstrapServers().orElseThrow();
     publisher = new KafkaPublisher(vertx, "taskmesh-api", config.kafka());
     bulk = BsonBulk.open(vertx, config);
-    RunRepository runs = new RunRepository(mongo, bulk);
+    ReadsById.Finder finder = ReadsById.Finder.of(vertx, config, mongo);
+    RunRepository runs = new RunRepository(mongo, bulk, finder);
     relay = new OutboxRelay(runs, publisher, config.kafka().topics().pendingTasks());
     RunService runService = new RunService(runs, relay,
         handlers, config.pipeline().maxAttempts(), vertx.eventBus(), new IdempotencyKeys(mongo));
-    TaskService taskService = new TaskService(new TaskRepository(mongo), handlers);
+    TaskService taskService = new TaskService(new TaskRepository(mongo, finder), handlers);
     TokenRevocations revocations = new TokenRevocations(mongo, gateway.tokens(), TokenRevocations.relevantFor(config.auth()));
     AccountService accounts = new AccountService(vertx, new AccountRepository(mongo), gateway.hasher(), gateway.tokens(), revocations,
         gateway.dummyHash());

@@ -30,7 +30,7 @@ public record AppConfig(
         new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(),
             kafka.publishBacklogRecords(), kafka.topics()),
         new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.embeddedCacheMb(),
-            mongo.embeddedHeapCeilingPercent(), mongo.connectTimeoutMs(), mongo.socketTimeoutMs()),
+            mongo.embeddedHeapCeilingPercent(), mongo.embeddedInProcess(), mongo.connectTimeoutMs(), mongo.socketTimeoutMs()),
         elasticsearch, auth, pipeline, tasks, metrics, api, cluster);
   }
 
@@ -75,6 +75,7 @@ public record AppConfig(
       StoreBackend embeddedBackend,
       int embeddedCacheMb,
       int embeddedHeapCeilingPercent,
+      boolean embeddedInProcess,
       long connectTimeoutMs,
       long socketTimeoutMs) {}
 

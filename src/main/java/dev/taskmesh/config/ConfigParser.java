@@ -55,6 +55,7 @@ public final class ConfigParser {
         values.enumValue("mongo.embeddedBackend", AppConfig.StoreBackend.class, "h2 or memory"),
         values.integer("mongo.embeddedCacheMb", 0, 1024),
         values.integer("mongo.embeddedHeapCeilingPercent", 0, 100),
+        values.bool("mongo.embeddedInProcess"),
         values.integer("mongo.connectTimeoutMs", 100, 600_000),
         values.integer("mongo.socketTimeoutMs", 0, 600_000));
     return new AppConfig(

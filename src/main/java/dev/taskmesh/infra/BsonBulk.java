@@ -10,6 +10,7 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import dev.taskmesh.config.AppConfig;
+import dev.taskmesh.infra.store.LocalStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -43,17 +44,24 @@ import org.reactivestreams.Subscription;
  * {@link JsonObject}s, in vertx-mongo-client's conventions ({@code {"$date": ...}} is a date), so both
  * paths store the same thing. One driver client per verticle instance that writes runs, on Vert.x's
  * own event loops; closed with the verticle.
+ *
+ * <p>When the store is the embedded one of this very process ({@link LocalStore}), the writes skip
+ * the driver and the wire protocol and go to it as documents ({@link LocalBulk}).
  */
 public final class BsonBulk {
 
   private final Vertx vertx;
-  private final MongoClient client;
+  private final MongoClient client; // null when local
   private final MongoDatabase database;
+  private final LocalStore local; // null when over the wire
+  private final String databaseName;
 
-  private BsonBulk(Vertx vertx, MongoClient client, String database) {
+  private BsonBulk(Vertx vertx, MongoClient client, LocalStore local, String database) {
     this.vertx = vertx;
     this.client = client;
-    this.database = client.getDatabase(database);
+    this.database = client == null ? null : client.getDatabase(database);
+    this.local = local;
+    this.databaseName = database;
   }
 
   public static BsonBulk open(Vertx vertx, AppConfig config) {
@@ -63,17 +71,24 @@ public final class BsonBulk {
 
   /** {@code socketTimeoutMs}: how long a request may wait for its answer (0: forever), as {@code mongo.socketTimeoutMs}. */
   public static BsonBulk open(Vertx vertx, String uri, String database, long serverSelectionTimeoutMs, long socketTimeoutMs) {
+    LocalStore local = LocalStore.at(uri).orElse(null);
+    if (local != null) {
+      return new BsonBulk(vertx, null, local, database);
+    }
     MongoClientSettings settings = MongoClientSettings.builder()
         .applyConnectionString(new ConnectionString(uri))
         .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(serverSelectionTimeoutMs, TimeUnit.MILLISECONDS))
         .applyToSocketSettings(socket -> socket.readTimeout(Math.toIntExact(socketTimeoutMs), TimeUnit.MILLISECONDS))
         .transportSettings(TransportSettings.nettyBuilder().eventLoopGroup(((VertxInternal) vertx).nettyEventLoopGroup()).build())
         .build();
-    return new BsonBulk(vertx, MongoClients.create(settings), database);
+    return new BsonBulk(vertx, MongoClients.create(settings), null, database);
   }
 
   /** One bulk write; completes on the caller's context. Failures are the driver's (MongoBulkWriteException for per-item errors). */
   public Future<BulkWriteResult> write(String collection, List<? extends WriteModel<BsonDocument>> models, boolean ordered) {
+    if (local != null) {
+      return LocalBulk.write(vertx, local, databaseName, collection, models, ordered);
+    }
     ContextInternal context = (ContextInternal) Vertx.currentContext();
     Promise<BulkWriteResult> written = context != null ? context.promise() : Promise.promise();
     database.getCollection(collection, BsonDocument.class)
@@ -104,6 +119,9 @@ public final class BsonBulk {
 
   /** Closes the driver's connections and monitors, off the event loop (the driver's close is synchronous). */
   public Future<Void> close() {
+    if (client == null) {
+      return Future.succeededFuture();
+    }
     return vertx.executeBlocking(() -> {
       client.close();
       return null;

@@ -3,6 +3,7 @@ package dev.taskmesh.infra;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import dev.taskmesh.infra.store.InsertAdmission;
+import dev.taskmesh.infra.store.LocalStore;
 import dev.taskmesh.infra.store.StoreBackends;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,12 +21,14 @@ public final class EmbeddedMongo implements AutoCloseable {
   private final MongoServer server;
   private final MongoBackend backend;
   private final InetSocketAddress address;
+  private final LocalStore local;
   private boolean closed;
 
-  private EmbeddedMongo(MongoServer server, MongoBackend backend, InetSocketAddress address) {
+  private EmbeddedMongo(MongoServer server, MongoBackend backend, InetSocketAddress address, boolean local) {
     this.server = server;
     this.backend = backend;
     this.address = address;
+    this.local = local ? LocalStore.open(connectionString(), backend) : null;
   }
 
   /**
@@ -33,11 +36,17 @@ public final class EmbeddedMongo implements AutoCloseable {
    * memory, with an H2 page cache of {@code cacheMb}.
    */
   public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory, int cacheMb) {
-    return start(dataDir, host, port, inMemory, cacheMb, InsertAdmission.always());
+    return start(dataDir, host, port, inMemory, cacheMb, InsertAdmission.always(), false);
   }
 
-  /** As {@link #start(Path, String, int, boolean, int)}, taking inserts as {@code admission} says. */
-  public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory, int cacheMb, InsertAdmission admission) {
+  /**
+   * As {@link #start(Path, String, int, boolean, int)}, taking inserts as {@code admission} says; with
+   * {@code inProcess}, clients of this process configured with its connection string reach it
+   * without the wire protocol ({@link LocalStore}). A store a test stops and restarts to play an
+   * outage must not be one: its clients would keep the stopped one.
+   */
+  public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory, int cacheMb, InsertAdmission admission,
+      boolean inProcess) {
     MongoBackend backend = inMemory ? StoreBackends.memory(admission) : StoreBackends.h2(storeFile(dataDir).toString(), cacheMb, admission);
     MongoServer server = new MongoServer(backend);
     try {
@@ -46,7 +55,7 @@ public final class EmbeddedMongo implements AutoCloseable {
       backend.close();
       throw new EmbeddedInfraException("Embedded store cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
     }
-    return new EmbeddedMongo(server, backend, server.getLocalAddress());
+    return new EmbeddedMongo(server, backend, server.getLocalAddress(), inProcess);
   }
 
   private static Path storeFile(Path dataDir) {
@@ -72,6 +81,9 @@ public final class EmbeddedMongo implements AutoCloseable {
       return;
     }
     closed = true;
+    if (local != null) {
+      local.close();
+    }
     server.shutdown();
   }
 

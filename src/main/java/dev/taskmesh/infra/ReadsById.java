@@ -1,7 +1,10 @@
 package dev.taskmesh.infra;
 
+import dev.taskmesh.config.AppConfig;
+import dev.taskmesh.infra.store.LocalStore;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
@@ -24,9 +27,31 @@ import java.util.function.Function;
  */
 public final class ReadsById<T> {
 
-  private static final int DEFAULT_MAX_BATCH = 256;
+  public static final int DEFAULT_MAX_BATCH = 256;
 
-  private final MongoClient mongo;
+  /** How a group of reads queries the store. */
+  @FunctionalInterface
+  public interface Finder {
+    Future<List<JsonObject>> find(String collection, JsonObject query, JsonObject fields);
+
+    static Finder of(MongoClient mongo) {
+      return (collection, query, fields) -> mongo.findWithOptions(collection, query, fields == null ? new FindOptions() : new FindOptions().setFields(fields));
+    }
+
+    /** In process when the configured store is this process's embedded one ({@link LocalStore}), else through {@code mongo}. */
+    static Finder of(Vertx vertx, AppConfig config, MongoClient mongo) {
+      return of(vertx, config.mongo().uri().orElseThrow(), config.mongo().database(), mongo);
+    }
+
+    /** In process when the store at {@code uri} is this process's embedded one, else through {@code mongo}. */
+    static Finder of(Vertx vertx, String uri, String database, MongoClient mongo) {
+      return LocalStore.at(uri)
+          .<Finder>map(local -> (collection, query, fields) -> LocalBulk.find(vertx, local, database, collection, query, fields))
+          .orElseGet(() -> of(mongo));
+    }
+  }
+
+  private final Finder finder;
   private final String collection;
   private final JsonObject fields;
   private final Function<JsonObject, T> mapper;
@@ -34,12 +59,12 @@ public final class ReadsById<T> {
 
   /** Whole documents, at most {@value #DEFAULT_MAX_BATCH} ids a query. */
   public ReadsById(MongoClient mongo, String collection, Function<JsonObject, T> mapper) {
-    this(mongo, collection, null, mapper, DEFAULT_MAX_BATCH);
+    this(Finder.of(mongo), collection, null, mapper, DEFAULT_MAX_BATCH);
   }
 
   /** Only {@code fields} of each document (a projection; null: all of it), at most {@code maxBatch} ids a query. */
-  public ReadsById(MongoClient mongo, String collection, JsonObject fields, Function<JsonObject, T> mapper, int maxBatch) {
-    this.mongo = mongo;
+  public ReadsById(Finder finder, String collection, JsonObject fields, Function<JsonObject, T> mapper, int maxBatch) {
+    this.finder = finder;
     this.collection = collection;
     this.fields = fields;
     this.mapper = mapper;
@@ -51,13 +76,12 @@ public final class ReadsById<T> {
   }
 
   private Future<Optional<T>> findOne(String id) {
-    return mongo.findOne(collection, new JsonObject().put("_id", id), fields).map(doc -> Optional.ofNullable(doc).map(mapper));
+    return finder.find(collection, new JsonObject().put("_id", id), fields).map(docs -> docs.stream().findFirst().map(mapper));
   }
 
   private Future<List<AsyncResult<Optional<T>>>> findAll(List<String> ids) {
     JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(List.copyOf(new LinkedHashSet<>(ids)))));
-    FindOptions options = fields == null ? new FindOptions() : new FindOptions().setFields(fields);
-    return mongo.findWithOptions(collection, query, options).map(docs -> {
+    return finder.find(collection, query, fields).map(docs -> {
       Map<String, T> byId = new HashMap<>();
       docs.forEach(doc -> byId.put(doc.getString("_id"), mapper.apply(doc)));
       return GroupCommit.answers(ids, byId);

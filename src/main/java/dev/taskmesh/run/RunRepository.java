@@ -52,11 +52,16 @@ public final class RunRepository {
 
   /** With {@code bulk}, the bulk writes of the pipeline (inserts, status writes, outbox markers) go through it ({@link BsonBulk}). */
   public RunRepository(MongoClient mongo, BsonBulk bulk) {
+    this(mongo, bulk, ReadsById.Finder.of(mongo));
+  }
+
+  /** As {@link #RunRepository(MongoClient, BsonBulk)}; reads by id (a run, the worker's pre-check) go through {@code finder}. */
+  public RunRepository(MongoClient mongo, BsonBulk bulk, ReadsById.Finder finder) {
     this.mongo = mongo;
     this.bulk = bulk;
     this.inserts = new GroupCommit<>(this::insertAll, doc -> mongo.insert(COLLECTION, doc).mapEmpty(), MAX_INSERT_BATCH);
-    this.reads = new ReadsById<>(mongo, COLLECTION, Run::fromDocument);
-    this.states = new ReadsById<>(mongo, COLLECTION, new JsonObject().put("status", 1).put("attempt", 1).put("final", 1), doc -> doc,
+    this.reads = new ReadsById<>(finder, COLLECTION, null, Run::fromDocument, ReadsById.DEFAULT_MAX_BATCH);
+    this.states = new ReadsById<>(finder, COLLECTION, new JsonObject().put("status", 1).put("attempt", 1).put("final", 1), doc -> doc,
         MAX_STATE_BATCH);
   }
 

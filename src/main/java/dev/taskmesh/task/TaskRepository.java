@@ -21,8 +21,13 @@ public final class TaskRepository {
   private final ReadsById<Task> reads;
 
   public TaskRepository(MongoClient mongo) {
+    this(mongo, ReadsById.Finder.of(mongo));
+  }
+
+  /** Reads by id (a launch reads its task) go through {@code finder}. */
+  public TaskRepository(MongoClient mongo, ReadsById.Finder finder) {
     this.mongo = mongo;
-    this.reads = new ReadsById<>(mongo, COLLECTION, Task::fromDocument);
+    this.reads = new ReadsById<>(finder, COLLECTION, null, Task::fromDocument, ReadsById.DEFAULT_MAX_BATCH);
   }
 
   public Future<Void> createIndexes() {

@@ -6,6 +6,7 @@ import dev.taskmesh.bridge.KafkaPublisher;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.deadletter.DeadLetter;
 import dev.taskmesh.infra.Mongo;
+import dev.taskmesh.infra.ReadsById;
 import dev.taskmesh.run.RunCancellation;
 import dev.taskmesh.run.RunRepository;
 import dev.taskmesh.task.TaskHandlers;
@@ -14,6 +15,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -56,7 +58,8 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     publisher = new KafkaPublisher(vertx, "taskmesh-worker", config.kafka());
-    runs = new RunRepository(Mongo.client(vertx, config));
+    MongoClient mongo = Mongo.client(vertx, config);
+    runs = new RunRepository(mongo, null, ReadsById.Finder.of(vertx, config, mongo));
     // Each instance has its own CPU executor: CPU-bound handlers then scale with worker instances.
     cpu = vertx.createSharedWorkerExecutor("taskmesh-cpu-" + deploymentID() + "-" + System.identityHashCode(this), config.worker().cpuThreads());
     RunExecutor executor = new RunExecutor(vertx, handlers, publisher, config.kafka().topics(), config.pipeline(), runs, inFlight, cpu);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskmesh.infra.BsonBulk;
 import dev.taskmesh.infra.TimeOrderedIds;
+import dev.taskmesh.infra.store.LocalStore;
 import dev.taskmesh.support.TestStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -24,6 +25,8 @@ class RunRepositoryTest {
   private static RunRepository viaVertx;
   private static BsonBulk bulk;
   private static RunRepository viaBson;
+  private static LocalStore local;
+  private static RunRepository viaLocal;
 
   @BeforeAll
   static void start() {
@@ -33,11 +36,15 @@ class RunRepositoryTest {
     viaVertx = new RunRepository(mongo);
     bulk = BsonBulk.open(vertx, "mongodb://127.0.0.1:" + store.server().getLocalAddress().getPort(), "t", 5_000, 5_000);
     viaBson = new RunRepository(mongo, bulk);
+    local = LocalStore.open(store.uri(), store.backend());
+    viaLocal = new RunRepository(mongo, BsonBulk.open(vertx, store.uri(), "t", 5_000, 5_000),
+        dev.taskmesh.infra.ReadsById.Finder.of(vertx, store.uri(), "t", mongo));
   }
 
   @AfterAll
   static void stop() {
     bulk.close().await();
+    local.close();
     store.close();
     vertx.close().await();
   }
@@ -150,12 +157,17 @@ class RunRepositoryTest {
     markPublishedBehaviour(viaBson);
   }
 
+  @Test
+  void theSameThroughInProcessWrites() {
+    markPublishedBehaviour(viaLocal);
+  }
+
   /** Both write paths store the same document: types, dates as dates, transitions. */
   @Test
   void bsonBulkWritesStoreWhatVertxMongoClientStores() {
     List<JsonObject> stored = new java.util.ArrayList<>();
     Instant at = Instant.parse("2026-11-28T10:00:00.123Z");
-    for (RunRepository runs : List.of(viaVertx, viaBson)) {
+    for (RunRepository runs : List.of(viaVertx, viaBson, viaLocal)) {
       Run run = runs.insert(Run.queued(TimeOrderedIds.next(), "task-1", "sleep", new JsonObject().put("n", 1).put("big", 9_000_000_000L)
           .put("list", new JsonArray().add("a").add(2.5).addNull()), 3, "user-1", "trace", at)).await();
       runs.markPublished(List.of(run)).await();
@@ -168,6 +180,7 @@ class RunRepositoryTest {
       stored.add(doc);
     }
     assertThat(stored.get(1)).isEqualTo(stored.get(0));
+    assertThat(stored.get(2)).as("in process").isEqualTo(stored.get(0));
     assertThat(stored.get(1).getValue("createdAt")).as("a BSON date, read back as vertx-mongo-client's $date").isEqualTo(new JsonObject().put("$date", "2026-11-28T10:00:00.123Z"));
     assertThat(stored.get(1).getString("status")).isEqualTo("COMPLETED");
   }

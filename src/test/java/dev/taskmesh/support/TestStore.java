@@ -9,7 +9,7 @@ import io.vertx.ext.mongo.MongoClient;
 import java.net.InetSocketAddress;
 
 /** An embedded store on a free port with a client for it, for tests of repositories and the store itself. */
-public record TestStore(MongoServer server, MongoClient client) implements AutoCloseable {
+public record TestStore(MongoServer server, MongoBackend backend, MongoClient client) implements AutoCloseable {
 
   /** The store as the default run configures it, in memory. */
   public static TestStore start(Vertx vertx) {
@@ -23,7 +23,12 @@ public record TestStore(MongoServer server, MongoClient client) implements AutoC
         .put("connection_string", "mongodb://127.0.0.1:" + server.getLocalAddress().getPort())
         .put("db_name", "t")
         .put("useObjectId", false));
-    return new TestStore(server, client);
+    return new TestStore(server, backend, client);
+  }
+
+  /** Its connection string. */
+  public String uri() {
+    return "mongodb://127.0.0.1:" + server.getLocalAddress().getPort();
   }
 
   @Override

@@ -72,6 +72,11 @@ class InsertAdmissionTest {
       } finally {
         bulk.close().await();
       }
+      try (LocalStore local = LocalStore.open(uri, store.backend())) {
+        BsonBulk inProcess = BsonBulk.open(vertx, uri, "t", 5_000, 5_000);
+        Throwable batch = failureOf(inProcess.write("runs", List.of(new InsertOneModel<>(new BsonDocument("_id", new BsonString("local")))), false));
+        assertThat(MongoErrors.shortOfMemory(batch)).as("in process: %s", batch).hasValueSatisfying(reason -> assertThat(reason).contains(REASON));
+      }
 
       store.client().insert("tasks", new JsonObject().put("_id", "a task")).await();
       store.client().updateCollection("runs", new JsonObject().put("_id", "before"), new JsonObject().put("$set", new JsonObject().put("status", "COMPLETED"))).await();

@@ -1,0 +1,271 @@
+package dev.taskmesh.infra;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoCommandException;
+import com.mongodb.ServerAddress;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.bulk.BulkWriteResult;
+import com.mongodb.client.model.DeleteManyModel;
+import com.mongodb.client.model.DeleteOneModel;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.UpdateManyModel;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.WriteModel;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.MongoServerError;
+import de.bwaldvogel.mongo.exception.MongoServerException;
+import dev.taskmesh.infra.store.LocalStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+/**
+ * A bulk write of {@link BsonBulk} handed to the embedded store of this process ({@link LocalStore})
+ * as the commands the driver would send: consecutive items of one kind make one {@code insert},
+ * {@code update} or {@code delete} command, an ordered write stops at the first refused item. The
+ * outcome is told as the driver tells it (a {@link BulkWriteResult}, a {@link MongoBulkWriteException}
+ * listing refused items by their index in the whole write, a {@link MongoCommandException} for a
+ * refused command), so callers and {@link MongoErrors} read both paths alike.
+ */
+final class LocalBulk {
+
+  private static final ServerAddress IN_PROCESS = new ServerAddress("in-process", 0);
+
+  private enum Kind { INSERT, UPDATE, DELETE }
+
+  private LocalBulk() {}
+
+  static Future<BulkWriteResult> write(Vertx vertx, LocalStore store, String database, String collection,
+      List<? extends WriteModel<BsonDocument>> models, boolean ordered) {
+    List<Document> items = new ArrayList<>(models.size());
+    List<Kind> kinds = new ArrayList<>(models.size());
+    for (WriteModel<BsonDocument> model : models) {
+      kinds.add(kindOf(model));
+      items.add(item(model));
+    }
+    return store.execute(vertx, commands -> {
+      Counts counts = new Counts();
+      List<BulkWriteError> refused = new ArrayList<>();
+      int start = 0;
+      while (start < items.size() && (refused.isEmpty() || !ordered)) {
+        Kind kind = kinds.get(start);
+        int end = start;
+        while (end < items.size() && kinds.get(end) == kind) {
+          end++;
+        }
+        Document reply;
+        try {
+          reply = commands.command(database, command(kind), body(kind, collection, items.subList(start, end), ordered));
+        } catch (MongoServerException e) {
+          throw refusal(e);
+        }
+        counts.add(kind, reply);
+        for (Object error : listOf(reply.get("writeErrors"))) {
+          Document item = (Document) error;
+          refused.add(new BulkWriteError(number(item.get("code")), String.valueOf(item.get("errmsg")), new BsonDocument(),
+              start + number(item.get("index"))));
+        }
+        start = end;
+      }
+      BulkWriteResult result = BulkWriteResult.acknowledged(counts.inserted, counts.matched, counts.removed, counts.modified, List.of(), List.of());
+      if (!refused.isEmpty()) {
+        throw new MongoBulkWriteException(result, refused, null, IN_PROCESS, Set.of());
+      }
+      return result;
+    });
+  }
+
+  private static final class Counts {
+    int inserted;
+    int matched;
+    int modified;
+    int removed;
+
+    void add(Kind kind, Document reply) {
+      int n = number(reply.get("n"));
+      switch (kind) {
+        case INSERT -> inserted += n;
+        case UPDATE -> {
+          matched += n;
+          modified += number(reply.get("nModified"));
+        }
+        case DELETE -> removed += n;
+      }
+    }
+  }
+
+  private static Kind kindOf(WriteModel<BsonDocument> model) {
+    if (model instanceof InsertOneModel) {
+      return Kind.INSERT;
+    }
+    if (model instanceof UpdateOneModel || model instanceof UpdateManyModel) {
+      return Kind.UPDATE;
+    }
+    if (model instanceof DeleteOneModel || model instanceof DeleteManyModel) {
+      return Kind.DELETE;
+    }
+    throw new IllegalArgumentException("no in-process form for a " + model.getClass().getSimpleName());
+  }
+
+  /** The item as the command lists it: a document, an update statement, a delete statement. */
+  private static Document item(WriteModel<BsonDocument> model) {
+    if (model instanceof InsertOneModel<BsonDocument> insert) {
+      return document(insert.getDocument());
+    }
+    if (model instanceof UpdateOneModel<BsonDocument> update) {
+      return new Document("q", document((BsonDocument) update.getFilter())).append("u", document((BsonDocument) update.getUpdate()))
+          .append("multi", false).append("upsert", update.getOptions().isUpsert());
+    }
+    if (model instanceof UpdateManyModel<BsonDocument> update) {
+      return new Document("q", document((BsonDocument) update.getFilter())).append("u", document((BsonDocument) update.getUpdate()))
+          .append("multi", true).append("upsert", update.getOptions().isUpsert());
+    }
+    if (model instanceof DeleteOneModel<BsonDocument> delete) {
+      return new Document("q", document((BsonDocument) delete.getFilter())).append("limit", 1);
+    }
+    DeleteManyModel<BsonDocument> delete = (DeleteManyModel<BsonDocument>) model;
+    return new Document("q", document((BsonDocument) delete.getFilter())).append("limit", 0);
+  }
+
+  private static String command(Kind kind) {
+    return kind.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static Document body(Kind kind, String collection, List<Document> items, boolean ordered) {
+    String list = switch (kind) {
+      case INSERT -> "documents";
+      case UPDATE -> "updates";
+      case DELETE -> "deletes";
+    };
+    return new Document(command(kind), collection).append("ordered", ordered).append(list, new ArrayList<>(items));
+  }
+
+  /** A refused command as the driver reports one: its code, name and message. */
+  private static MongoCommandException refusal(MongoServerException e) {
+    BsonDocument response = new BsonDocument("ok", new BsonInt32(0)).append("errmsg", new BsonString(e.getMessageWithoutErrorCode()));
+    if (e instanceof MongoServerError error) {
+      response.append("code", new BsonInt32(error.getCode()));
+      if (error.getCodeName() != null) {
+        response.append("codeName", new BsonString(error.getCodeName()));
+      }
+    }
+    return new MongoCommandException(response, IN_PROCESS);
+  }
+
+  /**
+   * The documents matching {@code query} (with only {@code fields}, when given), in the JSON
+   * vertx-mongo-client gives ({@code {"$date": "..."}} for a date), as a {@code find} command.
+   */
+  static Future<List<JsonObject>> find(Vertx vertx, LocalStore store, String database, String collection, JsonObject query,
+      JsonObject fields) {
+    Document body = new Document("find", collection).append("filter", document(BsonBulk.toBson(query)))
+        .append("batchSize", Integer.MAX_VALUE);
+    if (fields != null) {
+      body.append("projection", document(BsonBulk.toBson(fields)));
+    }
+    return store.execute(vertx, commands -> {
+      Document reply;
+      try {
+        reply = commands.command(database, "find", body);
+      } catch (MongoServerException e) {
+        throw refusal(e);
+      }
+      List<JsonObject> found = new ArrayList<>();
+      for (Object item : listOf(((Document) reply.get("cursor")).get("firstBatch"))) {
+        found.add(json((Document) item));
+      }
+      return found;
+    });
+  }
+
+  private static JsonObject json(Document document) {
+    JsonObject json = new JsonObject(new java.util.LinkedHashMap<>(document.size() * 2));
+    document.forEach((key, value) -> json.put(key, jsonValue(value)));
+    return json;
+  }
+
+  private static Object jsonValue(Object value) {
+    if (value instanceof Document document) {
+      return json(document);
+    }
+    if (value instanceof List<?> list) {
+      JsonArray array = new JsonArray(new ArrayList<>(list.size()));
+      list.forEach(item -> array.add(jsonValue(item)));
+      return array;
+    }
+    if (value instanceof Instant instant) {
+      return new JsonObject().put("$date", vertxDate(instant));
+    }
+    if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer || value instanceof Long
+        || value instanceof Double) {
+      return value;
+    }
+    throw new IllegalArgumentException("no JSON form for a stored " + value.getClass().getName());
+  }
+
+  /**
+   * A date as vertx-mongo-client writes it (ISO-8601 in UTC, the fraction without its trailing
+   * zeros: {@code 10:00:00.12Z}, {@code 10:00:00Z}), so both paths read back the same text.
+   */
+  static String vertxDate(Instant instant) {
+    String text = IsoInstants.format(instant);
+    int dot = text.lastIndexOf('.');
+    if (dot < 0) {
+      return text;
+    }
+    int end = text.length() - 1; // the Z
+    int last = end;
+    while (last > dot + 1 && text.charAt(last - 1) == '0') {
+      last--;
+    }
+    return last == dot + 1 ? text.substring(0, dot) + "Z" : text.substring(0, last) + "Z";
+  }
+
+  /** A BSON document as the store's own document: the same values the server would decode from its bytes. */
+  static Document document(BsonDocument bson) {
+    Document document = new Document();
+    for (Map.Entry<String, BsonValue> field : bson.entrySet()) {
+      document.put(field.getKey(), value(field.getValue()));
+    }
+    return document;
+  }
+
+  private static Object value(BsonValue value) {
+    return switch (value.getBsonType()) {
+      case NULL -> null;
+      case STRING -> value.asString().getValue();
+      case BOOLEAN -> value.asBoolean().getValue();
+      case INT32 -> value.asInt32().getValue();
+      case INT64 -> value.asInt64().getValue();
+      case DOUBLE -> value.asDouble().getValue();
+      case DATE_TIME -> Instant.ofEpochMilli(value.asDateTime().getValue());
+      case DOCUMENT -> document(value.asDocument());
+      case ARRAY -> {
+        BsonArray array = value.asArray();
+        List<Object> values = new ArrayList<>(array.size());
+        array.forEach(item -> values.add(value(item)));
+        yield values;
+      }
+      default -> throw new IllegalArgumentException("no in-process form for a BSON " + value.getBsonType());
+    };
+  }
+
+  private static List<?> listOf(Object value) {
+    return value instanceof List<?> list ? list : List.of();
+  }
+
+  private static int number(Object value) {
+    return value instanceof Number number ? number.intValue() : 0;
+  }
+}
