@@ -50,9 +50,11 @@ public final class RunBatch {
 
   /** What one batch measured. */
   public record Result(int runs, int perRequest, double runsPerSecond, Latency latency, Latency queued, Latency executing,
-      long failedLaunches, OptionalDouble workCpuMsPerRun) {
+      long failedLaunches, OptionalDouble workCpuMsPerRun, Instant firstCreated, Instant lastFinished) {
     public JsonObject toJson() {
+      // The wall-clock span, as stored: to find a batch in the system's GC log or a JFR recording.
       return new JsonObject().put("runs", runs).put("runsPerRequest", perRequest).put("runsPerSec", runsPerSecond)
+          .put("firstCreatedAt", firstCreated.toString()).put("lastFinishedAt", lastFinished.toString())
           .put("failedLaunches", failedLaunches).put("latency", latency.toJson())
           .put("stages", new JsonObject().put("queued", queued.toJson()).put("executing", executing.toJson()))
           .put("workCpuMsPerRun", workCpuMsPerRun.isPresent() ? workCpuMsPerRun.getAsDouble() : null);
@@ -126,6 +128,6 @@ public final class RunBatch {
         ? OptionalDouble.of((cpuAfter.getAsDouble() - cpuBefore.getAsDouble()) * 1_000 / expected)
         : OptionalDouble.empty();
     double seconds = Math.max(0.001, Duration.between(first, last).toNanos() / 1e9);
-    return new Result((int) expected, perRequest, expected / seconds, latency, queued, executing, launched.errors(), cpuMsPerRun);
+    return new Result((int) expected, perRequest, expected / seconds, latency, queued, executing, launched.errors(), cpuMsPerRun, first, last);
   }
 }

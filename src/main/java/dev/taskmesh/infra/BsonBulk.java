@@ -46,7 +46,7 @@ import org.reactivestreams.Subscription;
  * own event loops; closed with the verticle.
  *
  * <p>When the store is the embedded one of this very process ({@link LocalStore}), the writes skip
- * the driver and the wire protocol and go to it as documents ({@link LocalBulk}).
+ * the driver and the wire protocol and go to it as documents ({@link LocalCommands}).
  */
 public final class BsonBulk {
 
@@ -87,7 +87,7 @@ public final class BsonBulk {
   /** One bulk write; completes on the caller's context. Failures are the driver's (MongoBulkWriteException for per-item errors). */
   public Future<BulkWriteResult> write(String collection, List<? extends WriteModel<BsonDocument>> models, boolean ordered) {
     if (local != null) {
-      return LocalBulk.write(vertx, local, databaseName, collection, models, ordered);
+      return LocalCommands.write(vertx, local, databaseName, collection, models, ordered);
     }
     ContextInternal context = (ContextInternal) Vertx.currentContext();
     Promise<BulkWriteResult> written = context != null ? context.promise() : Promise.promise();

@@ -46,7 +46,7 @@ public final class ReadsById<T> {
     /** In process when the store at {@code uri} is this process's embedded one, else through {@code mongo}. */
     static Finder of(Vertx vertx, String uri, String database, MongoClient mongo) {
       return LocalStore.at(uri)
-          .<Finder>map(local -> (collection, query, fields) -> LocalBulk.find(vertx, local, database, collection, query, fields))
+          .<Finder>map(local -> (collection, query, fields) -> LocalCommands.find(vertx, local, database, collection, query, fields))
           .orElseGet(() -> of(mongo));
     }
   }

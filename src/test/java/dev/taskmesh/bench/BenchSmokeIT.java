@@ -74,6 +74,9 @@ class BenchSmokeIT {
           assertThat(report.getJsonArray("fixedRate").stream().map(JsonObject.class::cast)
               .map(fixed -> fixed.getBoolean("burst", false)))
               .as("a steady phase and a burst phase").containsExactlyInAnyOrder(false, true);
+          report.getJsonArray("fixedRate").stream().map(JsonObject.class::cast).map(fixed -> fixed.getJsonObject("batch"))
+              .forEach(batch -> assertThat(java.time.Instant.parse(batch.getString("firstCreatedAt")))
+                  .as("a batch's wall-clock span").isBeforeOrEqualTo(java.time.Instant.parse(batch.getString("lastFinishedAt"))));
           assertThat(report.getDouble("kafkaProducerRecordsPerSec")).isPositive();
           assertThat(report.getJsonObject("workCpuMsPerRun").getDouble("median")).as("the started system's CPU per run").isPositive();
         }

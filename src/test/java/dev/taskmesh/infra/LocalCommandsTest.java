@@ -30,11 +30,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The same bulk writes over the wire and in process ({@link LocalBulk}), each against a store of its
+ * The same bulk writes and reads over the wire and in process ({@link LocalCommands}), each against a store of its
  * own with the same backend: the same counts, the same refused items at the same indexes with the
  * same codes, and the same documents stored.
  */
-class LocalBulkTest {
+class LocalCommandsTest {
 
   private static Vertx vertx;
 
@@ -135,10 +135,10 @@ class LocalBulkTest {
 
   @Test
   void datesAreWrittenAsVertxMongoClientWritesThem() {
-    assertThat(LocalBulk.vertxDate(Instant.parse("2026-12-07T10:00:00Z"))).isEqualTo("2026-12-07T10:00:00Z");
-    assertThat(LocalBulk.vertxDate(Instant.parse("2026-12-07T10:00:00.100Z"))).isEqualTo("2026-12-07T10:00:00.1Z");
-    assertThat(LocalBulk.vertxDate(Instant.parse("2026-12-07T10:00:00.001Z"))).isEqualTo("2026-12-07T10:00:00.001Z");
-    assertThat(LocalBulk.vertxDate(Instant.parse("2026-12-07T10:00:00.000500Z"))).isEqualTo(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME
+    assertThat(LocalCommands.vertxDate(Instant.parse("2026-12-07T10:00:00Z"))).isEqualTo("2026-12-07T10:00:00Z");
+    assertThat(LocalCommands.vertxDate(Instant.parse("2026-12-07T10:00:00.100Z"))).isEqualTo("2026-12-07T10:00:00.1Z");
+    assertThat(LocalCommands.vertxDate(Instant.parse("2026-12-07T10:00:00.001Z"))).isEqualTo("2026-12-07T10:00:00.001Z");
+    assertThat(LocalCommands.vertxDate(Instant.parse("2026-12-07T10:00:00.000500Z"))).isEqualTo(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME
         .format(Instant.parse("2026-12-07T10:00:00.000500Z").atOffset(java.time.ZoneOffset.UTC)));
   }
 

@@ -31,20 +31,23 @@ import org.bson.BsonString;
 import org.bson.BsonValue;
 
 /**
- * A bulk write of {@link BsonBulk} handed to the embedded store of this process ({@link LocalStore})
- * as the commands the driver would send: consecutive items of one kind make one {@code insert},
+ * The hot store calls, handed to the embedded store of this process ({@link LocalStore}) as the
+ * commands the driver would send, and answered as the driver or vertx-mongo-client answers them.
+ *
+ * <p>A bulk write of {@link BsonBulk}: consecutive items of one kind make one {@code insert},
  * {@code update} or {@code delete} command, an ordered write stops at the first refused item. The
  * outcome is told as the driver tells it (a {@link BulkWriteResult}, a {@link MongoBulkWriteException}
  * listing refused items by their index in the whole write, a {@link MongoCommandException} for a
- * refused command), so callers and {@link MongoErrors} read both paths alike.
+ * refused command), so callers and {@link MongoErrors} read both paths alike. A read of
+ * {@link ReadsById}: a {@code find} command whose documents come back in vertx-mongo-client's JSON.
  */
-final class LocalBulk {
+final class LocalCommands {
 
   private static final ServerAddress IN_PROCESS = new ServerAddress("in-process", 0);
 
   private enum Kind { INSERT, UPDATE, DELETE }
 
-  private LocalBulk() {}
+  private LocalCommands() {}
 
   static Future<BulkWriteResult> write(Vertx vertx, LocalStore store, String database, String collection,
       List<? extends WriteModel<BsonDocument>> models, boolean ordered) {
