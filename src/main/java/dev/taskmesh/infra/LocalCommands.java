@@ -29,6 +29,7 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.BsonValue;
+import org.bson.conversions.Bson;
 
 /**
  * The hot store calls, handed to the embedded store of this process ({@link LocalStore}) as the
@@ -45,31 +46,44 @@ final class LocalCommands {
 
   private static final ServerAddress IN_PROCESS = new ServerAddress("in-process", 0);
 
-  private enum Kind { INSERT, UPDATE, DELETE }
+  /** A kind of write: its command and the field listing its items. */
+  private enum Kind {
+    INSERT("insert", "documents"), UPDATE("update", "updates"), DELETE("delete", "deletes");
+
+    final String command;
+    final String items;
+
+    Kind(String command, String items) {
+      this.command = command;
+      this.items = items;
+    }
+  }
+
+  /** One item of a bulk write as its command lists it: a document, an update statement, a delete statement. */
+  private record Item(Kind kind, Document statement) {}
 
   private LocalCommands() {}
 
   static Future<BulkWriteResult> write(Vertx vertx, LocalStore store, String database, String collection,
       List<? extends WriteModel<BsonDocument>> models, boolean ordered) {
-    List<Document> items = new ArrayList<>(models.size());
-    List<Kind> kinds = new ArrayList<>(models.size());
-    for (WriteModel<BsonDocument> model : models) {
-      kinds.add(kindOf(model));
-      items.add(item(model));
-    }
+    // Everything from here, converting the documents too, runs on a store thread, not the caller's event loop.
     return store.execute(vertx, commands -> {
+      List<Item> items = new ArrayList<>(models.size());
+      models.forEach(model -> items.add(item(model)));
       Counts counts = new Counts();
       List<BulkWriteError> refused = new ArrayList<>();
       int start = 0;
       while (start < items.size() && (refused.isEmpty() || !ordered)) {
-        Kind kind = kinds.get(start);
+        Kind kind = items.get(start).kind();
+        List<Document> statements = new ArrayList<>();
         int end = start;
-        while (end < items.size() && kinds.get(end) == kind) {
-          end++;
+        for (; end < items.size() && items.get(end).kind() == kind; end++) {
+          statements.add(items.get(end).statement());
         }
         Document reply;
         try {
-          reply = commands.command(database, command(kind), body(kind, collection, items.subList(start, end), ordered));
+          reply = commands.command(database, kind.command,
+              new Document(kind.command, collection).append("ordered", ordered).append(kind.items, statements));
         } catch (MongoServerException e) {
           throw refusal(e);
         }
@@ -108,50 +122,28 @@ final class LocalCommands {
     }
   }
 
-  private static Kind kindOf(WriteModel<BsonDocument> model) {
-    if (model instanceof InsertOneModel) {
-      return Kind.INSERT;
+  private static Item item(WriteModel<BsonDocument> model) {
+    if (model instanceof InsertOneModel<BsonDocument> insert) {
+      return new Item(Kind.INSERT, document(insert.getDocument()));
     }
-    if (model instanceof UpdateOneModel || model instanceof UpdateManyModel) {
-      return Kind.UPDATE;
+    if (model instanceof UpdateOneModel<BsonDocument> update) {
+      return update(update.getFilter(), update.getUpdate(), false, update.getOptions().isUpsert());
     }
-    if (model instanceof DeleteOneModel || model instanceof DeleteManyModel) {
-      return Kind.DELETE;
+    if (model instanceof UpdateManyModel<BsonDocument> update) {
+      return update(update.getFilter(), update.getUpdate(), true, update.getOptions().isUpsert());
+    }
+    if (model instanceof DeleteOneModel<BsonDocument> delete) {
+      return new Item(Kind.DELETE, new Document("q", document((BsonDocument) delete.getFilter())).append("limit", 1));
+    }
+    if (model instanceof DeleteManyModel<BsonDocument> delete) {
+      return new Item(Kind.DELETE, new Document("q", document((BsonDocument) delete.getFilter())).append("limit", 0));
     }
     throw new IllegalArgumentException("no in-process form for a " + model.getClass().getSimpleName());
   }
 
-  /** The item as the command lists it: a document, an update statement, a delete statement. */
-  private static Document item(WriteModel<BsonDocument> model) {
-    if (model instanceof InsertOneModel<BsonDocument> insert) {
-      return document(insert.getDocument());
-    }
-    if (model instanceof UpdateOneModel<BsonDocument> update) {
-      return new Document("q", document((BsonDocument) update.getFilter())).append("u", document((BsonDocument) update.getUpdate()))
-          .append("multi", false).append("upsert", update.getOptions().isUpsert());
-    }
-    if (model instanceof UpdateManyModel<BsonDocument> update) {
-      return new Document("q", document((BsonDocument) update.getFilter())).append("u", document((BsonDocument) update.getUpdate()))
-          .append("multi", true).append("upsert", update.getOptions().isUpsert());
-    }
-    if (model instanceof DeleteOneModel<BsonDocument> delete) {
-      return new Document("q", document((BsonDocument) delete.getFilter())).append("limit", 1);
-    }
-    DeleteManyModel<BsonDocument> delete = (DeleteManyModel<BsonDocument>) model;
-    return new Document("q", document((BsonDocument) delete.getFilter())).append("limit", 0);
-  }
-
-  private static String command(Kind kind) {
-    return kind.name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private static Document body(Kind kind, String collection, List<Document> items, boolean ordered) {
-    String list = switch (kind) {
-      case INSERT -> "documents";
-      case UPDATE -> "updates";
-      case DELETE -> "deletes";
-    };
-    return new Document(command(kind), collection).append("ordered", ordered).append(list, new ArrayList<>(items));
+  private static Item update(Bson filter, Bson update, boolean multi, boolean upsert) {
+    return new Item(Kind.UPDATE, new Document("q", document((BsonDocument) filter)).append("u", document((BsonDocument) update))
+        .append("multi", multi).append("upsert", upsert));
   }
 
   /** A refused command as the driver reports one: its code, name and message. */
@@ -172,12 +164,12 @@ final class LocalCommands {
    */
   static Future<List<JsonObject>> find(Vertx vertx, LocalStore store, String database, String collection, JsonObject query,
       JsonObject fields) {
-    Document body = new Document("find", collection).append("filter", document(BsonBulk.toBson(query)))
-        .append("batchSize", Integer.MAX_VALUE);
-    if (fields != null) {
-      body.append("projection", document(BsonBulk.toBson(fields)));
-    }
     return store.execute(vertx, commands -> {
+      Document body = new Document("find", collection).append("filter", document(BsonBulk.toBson(query)))
+          .append("batchSize", Integer.MAX_VALUE);
+      if (fields != null) {
+        body.append("projection", document(BsonBulk.toBson(fields)));
+      }
       Document reply;
       try {
         reply = commands.command(database, "find", body);

@@ -27,7 +27,7 @@ import java.util.function.Function;
  */
 public final class ReadsById<T> {
 
-  public static final int DEFAULT_MAX_BATCH = 256;
+  private static final int DEFAULT_MAX_BATCH = 256;
 
   /** How a group of reads queries the store. */
   @FunctionalInterface
@@ -59,7 +59,12 @@ public final class ReadsById<T> {
 
   /** Whole documents, at most {@value #DEFAULT_MAX_BATCH} ids a query. */
   public ReadsById(MongoClient mongo, String collection, Function<JsonObject, T> mapper) {
-    this(Finder.of(mongo), collection, null, mapper, DEFAULT_MAX_BATCH);
+    this(Finder.of(mongo), collection, mapper);
+  }
+
+  /** Whole documents through {@code finder}, at most {@value #DEFAULT_MAX_BATCH} ids a query. */
+  public ReadsById(Finder finder, String collection, Function<JsonObject, T> mapper) {
+    this(finder, collection, null, mapper, DEFAULT_MAX_BATCH);
   }
 
   /** Only {@code fields} of each document (a projection; null: all of it), at most {@code maxBatch} ids a query. */

@@ -60,7 +60,7 @@ public final class RunRepository {
     this.mongo = mongo;
     this.bulk = bulk;
     this.inserts = new GroupCommit<>(this::insertAll, doc -> mongo.insert(COLLECTION, doc).mapEmpty(), MAX_INSERT_BATCH);
-    this.reads = new ReadsById<>(finder, COLLECTION, null, Run::fromDocument, ReadsById.DEFAULT_MAX_BATCH);
+    this.reads = new ReadsById<>(finder, COLLECTION, Run::fromDocument);
     this.states = new ReadsById<>(finder, COLLECTION, new JsonObject().put("status", 1).put("attempt", 1).put("final", 1), doc -> doc,
         MAX_STATE_BATCH);
   }

@@ -27,7 +27,7 @@ public final class TaskRepository {
   /** Reads by id (a launch reads its task) go through {@code finder}. */
   public TaskRepository(MongoClient mongo, ReadsById.Finder finder) {
     this.mongo = mongo;
-    this.reads = new ReadsById<>(finder, COLLECTION, null, Task::fromDocument, ReadsById.DEFAULT_MAX_BATCH);
+    this.reads = new ReadsById<>(finder, COLLECTION, Task::fromDocument);
   }
 
   public Future<Void> createIndexes() {

@@ -3,6 +3,7 @@ package dev.taskmesh.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskmesh.infra.BsonBulk;
+import dev.taskmesh.infra.ReadsById;
 import dev.taskmesh.infra.TimeOrderedIds;
 import dev.taskmesh.infra.store.LocalStore;
 import dev.taskmesh.support.TestStore;
@@ -34,11 +35,11 @@ class RunRepositoryTest {
     store = TestStore.start(vertx);
     mongo = store.client();
     viaVertx = new RunRepository(mongo);
-    bulk = BsonBulk.open(vertx, "mongodb://127.0.0.1:" + store.server().getLocalAddress().getPort(), "t", 5_000, 5_000);
+    bulk = BsonBulk.open(vertx, store.uri(), "t", 5_000, 5_000);
     viaBson = new RunRepository(mongo, bulk);
     local = LocalStore.open(store.uri(), store.backend());
     viaLocal = new RunRepository(mongo, BsonBulk.open(vertx, store.uri(), "t", 5_000, 5_000),
-        dev.taskmesh.infra.ReadsById.Finder.of(vertx, store.uri(), "t", mongo));
+        ReadsById.Finder.of(vertx, store.uri(), "t", mongo));
   }
 
   @AfterAll
