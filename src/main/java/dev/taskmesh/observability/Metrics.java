@@ -9,8 +9,6 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -18,9 +16,9 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 /**
  * The application's own meters, registered in the Prometheus registry Vert.x creates (so they are
  * scraped from the same {@code /metrics}). Names as Prometheus shows them; docs/observability.md
- * lists every one. Meters are looked up per call (a map lookup) rather than held in fields, because
- * tests start and stop several Vert.x instances, each with a fresh registry, in one JVM; the task
- * timer, recorded once per attempt, is kept per registry ({@link TaskTimers}).
+ * lists every one. Meters are looked up per call rather than held in fields, because tests start and
+ * stop several Vert.x instances, each with a fresh registry, in one JVM; the meters recorded per run
+ * (status counter, task timer) are kept per registry ({@link MeterCache}).
  */
 public final class Metrics {
 
@@ -50,27 +48,20 @@ public final class Metrics {
     return registry == null ? NONE : registry;
   }
 
+  private static final MeterCache<Counter> STATUS_COUNTERS = new MeterCache<>(Metrics::runStatusCounter);
+  // Keyed by type and outcome joined with a NUL, which neither contains.
+  private static final MeterCache<Timer> TASK_TIMERS = new MeterCache<>((registry, key) -> {
+    int separator = key.indexOf('\u0000');
+    return taskTimer(registry, key.substring(0, separator), key.substring(separator + 1));
+  });
+
   public static void runStatus(String status) {
-    runStatusCounter(registry(), status).increment();
+    STATUS_COUNTERS.get(registry(), status).increment();
   }
 
   public static void taskFinished(String type, String outcome, Duration duration) {
-    MeterRegistry registry = registry();
-    TaskTimers timers = taskTimers;
-    if (timers.registry() != registry) {
-      timers = new TaskTimers(registry, new ConcurrentHashMap<>());
-      taskTimers = timers;
-    }
-    timers.byTypeAndOutcome().computeIfAbsent(type + '\u0000' + outcome, key -> taskTimer(registry, type, outcome)).record(duration);
+    TASK_TIMERS.get(registry(), type + '\u0000' + outcome).record(duration);
   }
-
-  /**
-   * The task timers of one registry: building a timer only to look it up copied its 14 buckets
-   * into new arrays on every attempt.
-   */
-  private record TaskTimers(MeterRegistry registry, Map<String, Timer> byTypeAndOutcome) {}
-
-  private static volatile TaskTimers taskTimers = new TaskTimers(NONE, new ConcurrentHashMap<>());
 
   public static void retry(String type) {
     Counter.builder(TASK_RETRIES).description("Failed attempts followed by another attempt").tag("type", type)
