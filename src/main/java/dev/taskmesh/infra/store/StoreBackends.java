@@ -93,15 +93,16 @@ public final class StoreBackends {
   }
 
   /**
-   * The file fill rate, in percent, below which H2 rewrites partly dead chunks in the background: 50,
-   * where H2's default is 90. H2 works harder when it finds the store idle for a moment (it then
-   * rewrites every chunk under 80% full and four times as much at once), so the first requests after
-   * a burst and a short pause met a store busy rewriting pages, under the same map locks the
-   * writes take. Runs are rewritten three times within milliseconds of their insert, so chunks die
-   * fast and there was always something to rewrite: in the pipeline benchmark, a fixed-rate batch
-   * right after a full-speed one waited ~0.5 s in 5 of 17 runs. At 50 the idle rewrite never
-   * happens, and a busy store rewrites only chunks under 25% full, a quarter as much at a time.
-   * The price is a larger file: +25% after ~200,000 runs (docs/benchmarks.md, twentieth round).
+   * H2's {@code autoCompactFillRate}, in percent: 50, where H2's default is 90. It decides how empty
+   * chunks must be before H2 rewrites them in the background. H2 works harder when it finds the store
+   * idle for a moment (every chunk under 80% full then qualifies, and it rewrites four times as much
+   * at once), so the first requests after a burst and a short pause met a store busy rewriting
+   * pages, under the same map locks the writes take. Runs are rewritten three times within
+   * milliseconds of their insert, so chunks die fast and there was always something to rewrite: in
+   * the pipeline benchmark, a fixed-rate batch right after a full-speed one waited ~0.5 s in about
+   * one run in four (6 of 23). At 50 the idle rewrite never happens, and a busy store rewrites only
+   * chunks under 25% full, a quarter as much at a time. The price is a larger file: +23% after
+   * ~200,000 runs (docs/benchmarks.md, twentieth round).
    */
   static final int AUTO_COMPACT_FILL_RATE = 50;
 
