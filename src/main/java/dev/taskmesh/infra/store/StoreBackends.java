@@ -100,9 +100,9 @@ public final class StoreBackends {
    * pages, under the same map locks the writes take. Runs are rewritten three times within
    * milliseconds of their insert, so chunks die fast and there was always something to rewrite: in
    * the pipeline benchmark, a fixed-rate batch right after a full-speed one waited ~0.5 s in about
-   * one run in four (6 of 23). At 50 the idle rewrite never happens, and a busy store rewrites only
-   * chunks under 25% full, a quarter as much at a time. The price is a larger file: +23% after
-   * ~200,000 runs (docs/benchmarks.md, twentieth round).
+   * one run in four (6 of 23), and in 1 of 14 since. At 50 the idle rewrite never happens, and a
+   * busy store rewrites only chunks under 25% full, a quarter as much at a time. The price is a
+   * larger file: +23% after ~200,000 runs (docs/benchmarks.md, twentieth round).
    */
   static final int AUTO_COMPACT_FILL_RATE = 50;
 
