@@ -100,7 +100,7 @@ public final class StoreBackends {
    * pages, under the same map locks the writes take. Runs are rewritten three times within
    * milliseconds of their insert, so chunks die fast and there was always something to rewrite: in
    * the pipeline benchmark, a fixed-rate batch right after a full-speed one waited ~0.5 s in about
-   * one run in four (6 of 23), and in 1 of 14 since. At 50 the idle rewrite never happens, and a
+   * one run in four (6 of 23), and in 1 of 13 since. At 50 the idle rewrite never happens, and a
    * busy store rewrites only chunks under 25% full, a quarter as much at a time. The price is a
    * larger file: +23% after ~200,000 runs (docs/benchmarks.md, twentieth round).
    */
