@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 /**
- * Meters of one name, kept by label value for the registry in use. Building a meter only to look it
+ * Meters of one name, kept by their label values (one key) for the registry in use. Building a meter only to look it
  * up (Micrometer's builder, then {@code register}) allocates its tags, and a timer's buckets, on every
  * call: for the run status counter, recorded four times per run, that was 2.4% of what the pipeline
  * allocated (docs/benchmarks.md, twentieth round). Tests start and stop several Vert.x instances,

@@ -32,6 +32,13 @@ public final class Metrics {
   public static final String CONSUMER_LAG = "taskmesh.kafka.consumer.lag";   // taskmesh_kafka_consumer_lag{group,topic,partition}
 
   private static final MeterRegistry NONE = new CompositeMeterRegistry();
+  private static final MeterCache<Counter> STATUS_COUNTERS = new MeterCache<>(Metrics::runStatusCounter);
+  // Keyed by type and outcome joined with a NUL, which neither contains.
+  private static final MeterCache<Timer> TASK_TIMERS = new MeterCache<>((registry, key) -> {
+    int separator = key.indexOf('\u0000');
+    return taskTimer(registry, key.substring(0, separator), key.substring(separator + 1));
+  });
+
   /** The one Vert.x meter whose percentile histogram is kept. */
   static final String HTTP_SERVER_LATENCY = "vertx.http.server.response.time";
 
@@ -47,13 +54,6 @@ public final class Metrics {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     return registry == null ? NONE : registry;
   }
-
-  private static final MeterCache<Counter> STATUS_COUNTERS = new MeterCache<>(Metrics::runStatusCounter);
-  // Keyed by type and outcome joined with a NUL, which neither contains.
-  private static final MeterCache<Timer> TASK_TIMERS = new MeterCache<>((registry, key) -> {
-    int separator = key.indexOf('\u0000');
-    return taskTimer(registry, key.substring(0, separator), key.substring(separator + 1));
-  });
 
   public static void runStatus(String status) {
     STATUS_COUNTERS.get(registry(), status).increment();
