@@ -4,6 +4,12 @@ import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteManyModel;
+import com.mongodb.client.model.DeleteOneModel;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.UpdateManyModel;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 import com.mongodb.connection.TransportSettings;
 import com.mongodb.reactivestreams.client.MongoClient;
@@ -18,6 +24,8 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.BulkOperationType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -84,11 +92,23 @@ public final class BsonBulk {
     return new BsonBulk(vertx, MongoClients.create(settings), null, database);
   }
 
-  /** One bulk write; completes on the caller's context. Failures are the driver's (MongoBulkWriteException for per-item errors). */
-  public Future<BulkWriteResult> write(String collection, List<? extends WriteModel<BsonDocument>> models, boolean ordered) {
-    if (local != null) {
-      return LocalCommands.write(vertx, local, databaseName, collection, models, ordered);
+  /**
+   * One bulk write of inserts, updates and deletes; completes on the caller's context. Failures are
+   * the driver's (MongoBulkWriteException for per-item errors). The operations' documents are
+   * converted after this returns (in process, on a store thread): they must not change meanwhile.
+   */
+  public Future<BulkWriteResult> write(String collection, List<BulkOperation> operations, boolean ordered) {
+    for (BulkOperation operation : operations) {
+      if (operation.getType() == BulkOperationType.REPLACE || operation.getHint() != null || operation.getHintString() != null
+          || operation.getCollation() != null) {
+        return Future.failedFuture(new IllegalArgumentException(
+            "bulk writes here take inserts, updates and deletes without hint or collation, not " + operation.toJson()));
+      }
     }
+    if (local != null) {
+      return LocalCommands.write(vertx, local, databaseName, collection, operations, ordered);
+    }
+    List<WriteModel<BsonDocument>> models = operations.stream().map(BsonBulk::model).toList();
     ContextInternal context = (ContextInternal) Vertx.currentContext();
     Promise<BulkWriteResult> written = context != null ? context.promise() : Promise.promise();
     database.getCollection(collection, BsonDocument.class)
@@ -128,8 +148,22 @@ public final class BsonBulk {
     });
   }
 
+  private static WriteModel<BsonDocument> model(BulkOperation operation) {
+    return switch (operation.getType()) {
+      case INSERT -> new InsertOneModel<>(toBson(operation.getDocument()));
+      case UPDATE -> {
+        UpdateOptions options = new UpdateOptions().upsert(operation.isUpsert());
+        BsonDocument filter = toBson(operation.getFilter());
+        BsonDocument update = toBson(operation.getDocument());
+        yield operation.isMulti() ? new UpdateManyModel<>(filter, update, options) : new UpdateOneModel<>(filter, update, options);
+      }
+      case DELETE -> operation.isMulti() ? new DeleteManyModel<>(toBson(operation.getFilter())) : new DeleteOneModel<>(toBson(operation.getFilter()));
+      case REPLACE -> throw new IllegalArgumentException("no bulk replace here"); // refused by write() before
+    };
+  }
+
   /** A document in vertx-mongo-client's JSON conventions as BSON. */
-  public static BsonDocument toBson(JsonObject json) {
+  static BsonDocument toBson(JsonObject json) {
     BsonDocument document = new BsonDocument();
     for (Map.Entry<String, Object> field : json) {
       document.append(field.getKey(), value(field.getValue()));

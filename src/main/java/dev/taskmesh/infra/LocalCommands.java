@@ -5,12 +5,6 @@ import com.mongodb.MongoCommandException;
 import com.mongodb.ServerAddress;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.bulk.BulkWriteResult;
-import com.mongodb.client.model.DeleteManyModel;
-import com.mongodb.client.model.DeleteOneModel;
-import com.mongodb.client.model.InsertOneModel;
-import com.mongodb.client.model.UpdateManyModel;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.WriteModel;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.exception.MongoServerException;
@@ -19,17 +13,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
-import org.bson.BsonValue;
-import org.bson.conversions.Bson;
 
 /**
  * The hot store calls, handed to the embedded store of this process ({@link LocalStore}) as the
@@ -65,11 +57,11 @@ final class LocalCommands {
   private LocalCommands() {}
 
   static Future<BulkWriteResult> write(Vertx vertx, LocalStore store, String database, String collection,
-      List<? extends WriteModel<BsonDocument>> models, boolean ordered) {
+      List<BulkOperation> operations, boolean ordered) {
     // Everything from here, converting the documents too, runs on a store thread, not the caller's event loop.
     return store.execute(vertx, commands -> {
-      List<Item> items = new ArrayList<>(models.size());
-      models.forEach(model -> items.add(item(model)));
+      List<Item> items = new ArrayList<>(operations.size());
+      operations.forEach(operation -> items.add(item(operation)));
       Counts counts = new Counts();
       List<BulkWriteError> refused = new ArrayList<>();
       int start = 0;
@@ -122,28 +114,14 @@ final class LocalCommands {
     }
   }
 
-  private static Item item(WriteModel<BsonDocument> model) {
-    if (model instanceof InsertOneModel<BsonDocument> insert) {
-      return new Item(Kind.INSERT, document(insert.getDocument()));
-    }
-    if (model instanceof UpdateOneModel<BsonDocument> update) {
-      return update(update.getFilter(), update.getUpdate(), false, update.getOptions().isUpsert());
-    }
-    if (model instanceof UpdateManyModel<BsonDocument> update) {
-      return update(update.getFilter(), update.getUpdate(), true, update.getOptions().isUpsert());
-    }
-    if (model instanceof DeleteOneModel<BsonDocument> delete) {
-      return new Item(Kind.DELETE, new Document("q", document((BsonDocument) delete.getFilter())).append("limit", 1));
-    }
-    if (model instanceof DeleteManyModel<BsonDocument> delete) {
-      return new Item(Kind.DELETE, new Document("q", document((BsonDocument) delete.getFilter())).append("limit", 0));
-    }
-    throw new IllegalArgumentException("no in-process form for a " + model.getClass().getSimpleName());
-  }
-
-  private static Item update(Bson filter, Bson update, boolean multi, boolean upsert) {
-    return new Item(Kind.UPDATE, new Document("q", document((BsonDocument) filter)).append("u", document((BsonDocument) update))
-        .append("multi", multi).append("upsert", upsert));
+  private static Item item(BulkOperation operation) {
+    return switch (operation.getType()) {
+      case INSERT -> new Item(Kind.INSERT, document(operation.getDocument()));
+      case UPDATE -> new Item(Kind.UPDATE, new Document("q", document(operation.getFilter())).append("u", document(operation.getDocument()))
+          .append("multi", operation.isMulti()).append("upsert", operation.isUpsert()));
+      case DELETE -> new Item(Kind.DELETE, new Document("q", document(operation.getFilter())).append("limit", operation.isMulti() ? 0 : 1));
+      default -> throw new IllegalArgumentException("no in-process form for a " + operation.getType());
+    };
   }
 
   /** A refused command as the driver reports one: its code, name and message. */
@@ -165,10 +143,10 @@ final class LocalCommands {
   static Future<List<JsonObject>> find(Vertx vertx, LocalStore store, String database, String collection, JsonObject query,
       JsonObject fields) {
     return store.execute(vertx, commands -> {
-      Document body = new Document("find", collection).append("filter", document(BsonBulk.toBson(query)))
+      Document body = new Document("find", collection).append("filter", document(query))
           .append("batchSize", Integer.MAX_VALUE);
       if (fields != null) {
-        body.append("projection", document(BsonBulk.toBson(fields)));
+        body.append("projection", document(fields));
       }
       Document reply;
       try {
@@ -227,33 +205,61 @@ final class LocalCommands {
     return last == dot + 1 ? text.substring(0, dot) + "Z" : text.substring(0, last) + "Z";
   }
 
-  /** A BSON document as the store's own document: the same values the server would decode from its bytes. */
-  static Document document(BsonDocument bson) {
+  /**
+   * A document in vertx-mongo-client's JSON conventions as the store's own document: the values the
+   * server would decode from the BSON {@link BsonBulk#toBson} makes of it (dates to the millisecond,
+   * numbers other than int, long and double as doubles), without making that BSON.
+   */
+  static Document document(JsonObject json) {
     Document document = new Document();
-    for (Map.Entry<String, BsonValue> field : bson.entrySet()) {
+    for (Map.Entry<String, Object> field : json) {
       document.put(field.getKey(), value(field.getValue()));
     }
     return document;
   }
 
-  private static Object value(BsonValue value) {
-    return switch (value.getBsonType()) {
-      case NULL -> null;
-      case STRING -> value.asString().getValue();
-      case BOOLEAN -> value.asBoolean().getValue();
-      case INT32 -> value.asInt32().getValue();
-      case INT64 -> value.asInt64().getValue();
-      case DOUBLE -> value.asDouble().getValue();
-      case DATE_TIME -> Instant.ofEpochMilli(value.asDateTime().getValue());
-      case DOCUMENT -> document(value.asDocument());
-      case ARRAY -> {
-        BsonArray array = value.asArray();
-        List<Object> values = new ArrayList<>(array.size());
-        array.forEach(item -> values.add(value(item)));
-        yield values;
+  private static Object value(Object value) {
+    if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer || value instanceof Long
+        || value instanceof Double) {
+      return value;
+    }
+    if (value instanceof Float number) {
+      return number.doubleValue();
+    }
+    if (value instanceof Instant instant) {
+      return Instant.ofEpochMilli(instant.toEpochMilli());
+    }
+    if (value instanceof JsonObject object) {
+      if (object.size() == 1 && object.containsKey("$date")) {
+        Object date = object.getValue("$date");
+        return Instant.ofEpochMilli(date instanceof Number millis ? millis.longValue() : IsoInstants.parse(String.valueOf(date)).toEpochMilli());
       }
-      default -> throw new IllegalArgumentException("no in-process form for a BSON " + value.getBsonType());
-    };
+      return document(object);
+    }
+    if (value instanceof Map<?, ?> map) {
+      return document(new JsonObject(castMap(map)));
+    }
+    if (value instanceof JsonArray array) {
+      return list(array.getList());
+    }
+    if (value instanceof List<?> list) {
+      return list(list);
+    }
+    if (value instanceof Number number) { // Short, Byte, BigInteger, BigDecimal: as BsonBulk writes them
+      return number.doubleValue();
+    }
+    throw new IllegalArgumentException("no in-process form for a " + value.getClass().getName());
+  }
+
+  private static List<Object> list(List<?> items) {
+    List<Object> values = new ArrayList<>(items.size());
+    items.forEach(item -> values.add(value(item)));
+    return values;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castMap(Map<?, ?> map) {
+    return (Map<String, Object>) map;
   }
 
   private static List<?> listOf(Object value) {

@@ -1,8 +1,5 @@
 package dev.taskmesh.run;
 
-import com.mongodb.client.model.InsertOneModel;
-import com.mongodb.client.model.UpdateManyModel;
-import com.mongodb.client.model.UpdateOneModel;
 import dev.taskmesh.infra.BsonBulk;
 import dev.taskmesh.infra.GroupCommit;
 import dev.taskmesh.infra.MongoErrors;
@@ -24,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.bson.BsonDocument;
 
 /**
  * The {@code runs} collection. Every status write is guarded by the lifecycle sequence and the
@@ -142,10 +138,7 @@ public final class RunRepository {
    * other item of the batch was stored.
    */
   private Future<List<AsyncResult<Void>>> insertAll(List<JsonObject> docs) {
-    Future<?> written = bulk != null
-        ? bulk.write(COLLECTION, docs.stream().map(doc -> new InsertOneModel<>(BsonBulk.toBson(doc))).toList(), false)
-        : mongo.bulkWriteWithOptions(COLLECTION, docs.stream().map(BulkOperation::createInsert).toList(), new BulkWriteOptions().setOrdered(false));
-    return written
+    return write(docs.stream().map(BulkOperation::createInsert).toList(), false)
         .map(result -> MongoErrors.<Void>perItem(docs.size(), Map.of()))
         .recover(e -> MongoErrors.bulkWriteErrors(e)
             .map(refused -> Future.succeededFuture(MongoErrors.<Void>perItem(docs.size(), refused)))
@@ -201,19 +194,12 @@ public final class RunRepository {
     JsonObject anyMarked = new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(published.stream().map(Run::id).toList())))
         .put("outbox", true);
     JsonObject unmark = new JsonObject().put("$set", new JsonObject().put("outbox", false));
-    // Ordered: the last update must see the first ones.
-    if (bulk != null) {
-      List<UpdateManyModel<BsonDocument>> models = new java.util.ArrayList<>(idsByAttempt.size() + 1);
-      idsByAttempt.forEach((attempt, ids) -> models.add(
-          new UpdateManyModel<>(BsonBulk.toBson(RunChanges.stillQueued(ids, attempt)), BsonBulk.toBson(RunChanges.pending(attempt, now)))));
-      models.add(new UpdateManyModel<>(BsonBulk.toBson(anyMarked), BsonBulk.toBson(unmark)));
-      return bulk.write(COLLECTION, models, true).mapEmpty();
-    }
     List<BulkOperation> operations = new java.util.ArrayList<>(idsByAttempt.size() + 1);
     idsByAttempt.forEach((attempt, ids) -> operations.add(
         BulkOperation.createUpdate(RunChanges.stillQueued(ids, attempt), RunChanges.pending(attempt, now)).setMulti(true)));
     operations.add(BulkOperation.createUpdate(anyMarked, unmark).setMulti(true));
-    return mongo.bulkWriteWithOptions(COLLECTION, operations, new BulkWriteOptions().setOrdered(true)).mapEmpty();
+    // Ordered: the last update must see the first ones.
+    return write(operations, true).mapEmpty();
   }
 
   public Future<Void> markPublished(Run run) {
@@ -230,14 +216,18 @@ public final class RunRepository {
 
   /** Applies events in one unordered bulk write; each update carries its own guard. Returns how many runs changed. */
   public Future<Long> applyAll(List<RunEvent> events) {
-    if (bulk != null) {
-      List<UpdateOneModel<BsonDocument>> models = events.stream()
-          .map(e -> new UpdateOneModel<BsonDocument>(BsonBulk.toBson(RunChanges.guard(e)), BsonBulk.toBson(RunChanges.update(e))))
-          .toList();
-      return bulk.write(COLLECTION, models, false).map(result -> (long) result.getModifiedCount());
-    }
-    List<BulkOperation> operations = events.stream().map(e -> BulkOperation.createUpdate(RunChanges.guard(e), RunChanges.update(e))).toList();
-    return mongo.bulkWriteWithOptions(COLLECTION, operations, new BulkWriteOptions().setOrdered(false)).map(MongoClientBulkWriteResult::getModifiedCount);
+    return write(events.stream().map(e -> BulkOperation.createUpdate(RunChanges.guard(e), RunChanges.update(e))).toList(), false);
+  }
+
+  /**
+   * One bulk write of the runs, through {@link BsonBulk} when there is one, else vertx-mongo-client;
+   * how many runs it changed. The documents are read after this returns: they must not change.
+   */
+  private Future<Long> write(List<BulkOperation> operations, boolean ordered) {
+    return bulk != null
+        ? bulk.write(COLLECTION, operations, ordered).map(result -> (long) result.getModifiedCount())
+        : mongo.bulkWriteWithOptions(COLLECTION, operations, new BulkWriteOptions().setOrdered(ordered))
+            .map(MongoClientBulkWriteResult::getModifiedCount);
   }
 
   /** The stored sequence of each of these runs (absent: unknown run). */

@@ -5,12 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.bulk.BulkWriteResult;
-import com.mongodb.client.model.DeleteManyModel;
-import com.mongodb.client.model.DeleteOneModel;
-import com.mongodb.client.model.InsertOneModel;
-import com.mongodb.client.model.UpdateManyModel;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.WriteModel;
 import dev.taskmesh.infra.store.InsertAdmission;
 import dev.taskmesh.infra.store.LocalStore;
 import dev.taskmesh.infra.store.StoreBackends;
@@ -19,12 +13,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.FindOptions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.bson.BsonDocument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,18 +55,23 @@ class LocalCommandsTest {
         answers.add(answer(bulk.write("runs", List.of(insert("a", 1, at), insert("b", 2, at), insert("a", 3, at), insert("c", 4, at)), false)));
         answers.add(answer(bulk.write("runs", List.of(insert("d", 5, at), insert("b", 6, at), insert("e", 7, at)), true)));
         answers.add(answer(bulk.write("runs", List.of(
-            new UpdateManyModel<>(doc(new JsonObject().put("n", new JsonObject().put("$lt", 3))), doc(set("status", "DONE"))),
-            new UpdateOneModel<>(doc(new JsonObject().put("_id", "c").put("status", "NEW")), doc(set("status", "DONE"))),
-            new UpdateOneModel<>(doc(new JsonObject().put("_id", "c").put("status", "NEW")), doc(set("status", "AGAIN"))),
-            new UpdateOneModel<>(doc(new JsonObject().put("_id", "nobody")), doc(set("status", "DONE")))), false)));
+            BulkOperation.createUpdate(new JsonObject().put("n", new JsonObject().put("$lt", 3)), set("status", "DONE")).setMulti(true),
+            BulkOperation.createUpdate(new JsonObject().put("_id", "c").put("status", "NEW"), set("status", "DONE")),
+            BulkOperation.createUpdate(new JsonObject().put("_id", "c").put("status", "NEW"), set("status", "AGAIN")),
+            BulkOperation.createUpdate(new JsonObject().put("_id", "nobody"), set("status", "DONE"))), false)));
         // Ordered, of three kinds in turn: one command per run of a kind; the duplicate stops the rest.
-        answers.add(answer(bulk.write("runs", List.<WriteModel<BsonDocument>>of(
-            new UpdateOneModel<>(doc(new JsonObject().put("_id", "d")), doc(set("tags", new JsonArray().add("x").add(2.5).addNull()))),
+        answers.add(answer(bulk.write("runs", List.of(
+            BulkOperation.createUpdate(new JsonObject().put("_id", "d"), set("tags", new JsonArray().add("x").add(2.5).addNull())),
             insert("f", 8, at),
-            new DeleteOneModel<>(doc(new JsonObject().put("_id", "f"))),
+            BulkOperation.createDelete(new JsonObject().put("_id", "f")),
             insert("a", 9, at),
-            new DeleteManyModel<>(doc(new JsonObject()))), true)));
-        answers.add(answer(bulk.write("runs", List.of(new DeleteManyModel<>(doc(new JsonObject().put("status", "DONE")))), false)));
+            BulkOperation.createDelete(new JsonObject()).setMulti(true)), true)));
+        answers.add(answer(bulk.write("runs", List.of(BulkOperation.createDelete(new JsonObject().put("status", "DONE")).setMulti(true)), false)));
+        // Dates given as instants, numbers of other types: stored as the driver's path stores them.
+        answers.add(answer(bulk.write("runs", List.of(BulkOperation.createInsert(new JsonObject().put("_id", "g")
+            .put("when", Instant.parse("2026-12-07T10:00:00.123456Z")).put("millis", new JsonObject().put("$date", 1_765_101_600_000L))
+            .put("small", (short) 3).put("f", 1.5f).put("map", java.util.Map.of("k", List.of(1, "v"))))), false)));
+        answers.add(answer(bulk.write("runs", List.of(BulkOperation.createReplace(new JsonObject().put("_id", "g"), new JsonObject())), false)));
         List<JsonObject> stored = store.client().findWithOptions("runs", new JsonObject(), new FindOptions().setSort(new JsonObject().put("_id", 1))).await();
         return new Outcome(answers, stored);
       } finally {
@@ -95,7 +94,9 @@ class LocalCommandsTest {
     assertThat(wire.answers().get(2)).isEqualTo("inserted 0 matched 3 modified 3 deleted 0");
     assertThat(wire.answers().get(3)).as("ordered, three kinds: the last delete never ran")
         .isEqualTo("inserted 2 matched 1 modified 1 deleted 1; refused [3:11000]");
-    assertThat(wire.stored()).extracting(doc -> doc.getString("_id")).as("e never inserted; a, b, c deleted as DONE").containsExactly("d");
+    assertThat(wire.answers().get(5)).isEqualTo("inserted 1 matched 0 modified 0 deleted 0");
+    assertThat(wire.answers().get(6)).startsWith("failed: java.lang.IllegalArgumentException: bulk writes here take inserts, updates and deletes");
+    assertThat(wire.stored()).extracting(doc -> doc.getString("_id")).as("e never inserted; a, b, c deleted as DONE").containsExactly("d", "g");
     assertThat(wire.stored().get(0).getJsonArray("tags")).isEqualTo(new JsonArray().add("x").add(2.5).addNull());
     assertThat(wire.stored().get(0).getValue("at")).as("dates stay dates").isEqualTo(new JsonObject().put("$date", "2026-12-07T10:00:00.123Z"));
   }
@@ -173,16 +174,12 @@ class LocalCommandsTest {
     }).await();
   }
 
-  private static InsertOneModel<BsonDocument> insert(String id, int n, Instant at) {
-    return new InsertOneModel<>(doc(new JsonObject().put("_id", id).put("n", n).put("big", 9_000_000_000L).put("ok", true)
-        .put("status", "NEW").put("at", new JsonObject().put("$date", at.toString())).put("nested", new JsonObject().put("x", 1.5))));
+  private static BulkOperation insert(String id, int n, Instant at) {
+    return BulkOperation.createInsert(new JsonObject().put("_id", id).put("n", n).put("big", 9_000_000_000L).put("ok", true)
+        .put("status", "NEW").put("at", new JsonObject().put("$date", at.toString())).put("nested", new JsonObject().put("x", 1.5)));
   }
 
   private static JsonObject set(String field, Object value) {
     return new JsonObject().put("$set", new JsonObject().put(field, value));
-  }
-
-  private static BsonDocument doc(JsonObject json) {
-    return BsonBulk.toBson(json);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.mongodb.MongoSocketReadTimeoutException;
-import com.mongodb.client.model.InsertOneModel;
 import dev.taskmesh.config.AppConfig;
 import dev.taskmesh.config.ConfigLoader;
 import dev.taskmesh.support.TcpProxy;
@@ -12,6 +11,7 @@ import dev.taskmesh.support.TestStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.bson.BsonDocument;
-import org.bson.BsonString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,7 +65,7 @@ class SilentStoreTest {
     BsonBulk bulk = BsonBulk.open(vertx, config);
     try {
       Supplier<Future<?>> insert = () -> bulk.write("runs",
-          List.of(new InsertOneModel<>(new BsonDocument("_id", new BsonString(UUID.randomUUID().toString())))), false);
+          List.of(BulkOperation.createInsert(new JsonObject().put("_id", UUID.randomUUID().toString()))), false);
       assertAnsweredOnlyWhileTheStoreSpeaks(insert);
     } finally {
       bulk.close().await();

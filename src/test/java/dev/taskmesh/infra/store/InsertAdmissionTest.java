@@ -2,20 +2,18 @@ package dev.taskmesh.infra.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mongodb.client.model.InsertOneModel;
 import dev.taskmesh.infra.BsonBulk;
 import dev.taskmesh.infra.MongoErrors;
 import dev.taskmesh.support.TestStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import org.bson.BsonDocument;
-import org.bson.BsonString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,14 +65,14 @@ class InsertAdmissionTest {
       String uri = "mongodb://127.0.0.1:" + store.server().getLocalAddress().getPort();
       BsonBulk bulk = BsonBulk.open(vertx, uri, "t", 5_000, 5_000);
       try {
-        Throwable batch = failureOf(bulk.write("runs", List.of(new InsertOneModel<>(new BsonDocument("_id", new BsonString("bulk")))), false));
+        Throwable batch = failureOf(bulk.write("runs", List.of(BulkOperation.createInsert(new JsonObject().put("_id", "bulk"))), false));
         assertThat(MongoErrors.shortOfMemory(batch)).as(String.valueOf(batch)).hasValueSatisfying(reason -> assertThat(reason).contains(REASON));
       } finally {
         bulk.close().await();
       }
       try (LocalStore local = LocalStore.open(uri, store.backend())) {
         BsonBulk inProcess = BsonBulk.open(vertx, uri, "t", 5_000, 5_000);
-        Throwable batch = failureOf(inProcess.write("runs", List.of(new InsertOneModel<>(new BsonDocument("_id", new BsonString("local")))), false));
+        Throwable batch = failureOf(inProcess.write("runs", List.of(BulkOperation.createInsert(new JsonObject().put("_id", "local"))), false));
         assertThat(MongoErrors.shortOfMemory(batch)).as("in process: %s", batch).hasValueSatisfying(reason -> assertThat(reason).contains(REASON));
       }
 
