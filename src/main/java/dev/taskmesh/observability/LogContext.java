@@ -46,7 +46,9 @@ public final class LogContext {
   }
 
   public static String get(String key) {
-    return current().get(key);
+    ContextInternal context = duplicated();
+    LogFields fields = context == null ? null : context.getLocal(Storage.LOCAL);
+    return fields == null ? null : fields.get(key);
   }
 
   /** Trace and span of a W3C traceparent (ignored when absent or malformed). */
