@@ -187,6 +187,10 @@ final class IndexedH2Collection extends H2Collection {
   protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
     MVStore.TxCounter reading = store.registerVersionUsage();
     try {
+      ProjectedReads projected = ProjectedReads.of(query, orderBy, skip, limit, fields);
+      if (projected != null) {
+        return super.matchDocumentsFromStream(new Document(), projected.read(data::get).stream(), 0, 0, batchSize, null, fields);
+      }
       PackedScan scan = PackedScan.of(query, orderBy, fields);
       if (scan != null) {
         boolean lastKeyFirst = scan.wantsLastKeyFirst();

@@ -195,6 +195,54 @@ class StoreBackendsTest {
   }
 
   /**
+   * Reads by id asking for a few fields (the worker's pre-check, {@link ProjectedReads}): fields of
+   * every type, absent, removed or arrays (decoded whole), and shapes beside them the stock path
+   * answers (an excluded id, a non-string id, another condition, a dotted field, a sort).
+   */
+  private static List<List<JsonObject>> projectedReads(Supplier<MongoBackend> backend) {
+    JsonObject fewFields = new JsonObject().put("status", 1).put("seq", 1).put("final", 1).put("attempt", 1);
+    JsonArray ids = new JsonArray().add("r3").add("r1").add("r1").add("nope").add("r13").add("r4").add("r12").add("r14");
+    List<JsonObject[]> reads = List.of(
+        new JsonObject[] {new JsonObject().put("_id", "r7"), fewFields},
+        new JsonObject[] {new JsonObject().put("_id", new JsonObject().put("$in", ids)), fewFields},
+        new JsonObject[] {new JsonObject().put("_id", new JsonObject().put("$in", ids)), new JsonObject().put("_id", 1).put("taskId", true)},
+        new JsonObject[] {new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray().add("r6").add("r7").add("r2").add("r18"))),
+            new JsonObject().put("label", 1).put("at", 1).put("launchedBy", 1)},
+        new JsonObject[] {new JsonObject().put("_id", "r7"), new JsonObject().put("_id", 0).put("status", 1)},
+        new JsonObject[] {new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray().add("r1").add(7))), fewFields},
+        new JsonObject[] {new JsonObject().put("_id", "r7").put("final", false), fewFields},
+        new JsonObject[] {new JsonObject().put("_id", "r6"), new JsonObject().put("label.x", 1)},
+        new JsonObject[] {new JsonObject().put("_id", "r6"), new JsonObject().put("label", 0)});
+    try (TestStore store = TestStore.start(vertx, backend.get())) {
+      seed(store.client());
+      List<List<JsonObject>> seen = new java.util.ArrayList<>();
+      for (JsonObject[] read : reads) {
+        List<JsonObject> found = new java.util.ArrayList<>(store.client().findWithOptions("runs", read[0], new FindOptions().setFields(read[1])).await());
+        found.sort(java.util.Comparator.comparing(doc -> doc.getString("_id")));
+        seen.add(found);
+      }
+      seen.add(store.client().findWithOptions("runs", new JsonObject().put("_id", new JsonObject().put("$in", ids)),
+          new FindOptions().setFields(fewFields).setSort(new JsonObject().put("_id", -1))).await());
+      return seen;
+    }
+  }
+
+  @Test
+  void readsByIdOfAFewFieldsAnswerAsTheStockH2BackendDoes() {
+    List<List<JsonObject>> expected = projectedReads(() -> new H2Backend(dir.resolve("stock-projected.mv").toString()));
+    assertThat(projectedReads(() -> StoreBackends.h2(dir.resolve("fast-projected.mv").toString()))).isEqualTo(expected);
+    assertThat(expected.get(1)).as("r13 removed, no attempt field").containsExactly(
+        new JsonObject().put("_id", "r1").put("status", "COMPLETED").put("seq", 1).put("final", false),
+        new JsonObject().put("_id", "r12").put("status", "QUEUED").put("seq", 12).put("final", false),
+        new JsonObject().put("_id", "r14").put("status", "COMPLETED").put("seq", 14).put("final", true),
+        new JsonObject().put("_id", "r3").put("status", "COMPLETED").put("seq", 3).put("final", false),
+        new JsonObject().put("_id", "r4").put("status", "QUEUED").put("seq", 4).put("final", true));
+    assertThat(expected.get(2)).contains(new JsonObject().put("_id", "r14"), new JsonObject().put("_id", "r12").put("taskId", "t9"));
+    assertThat(expected.get(3).get(0)).as("r18: no launcher, an array (decoded whole), a date")
+        .isEqualTo(new JsonObject().put("_id", "r18").put("label", new JsonArray().add("x").add("y")).put("at", date(4)));
+  }
+
+  /**
    * Runs keyed by UUIDs, as the pipeline keys them (the H2 collection's indexes hold such ids as
    * their bits, {@link CompactIds}), and one id in upper case (held as text): the indexed queries
    * and newest-first pages answer as the stock H2 backend does.
