@@ -318,6 +318,51 @@ class StoreBackendsTest {
     assertThat(StoreBackends.autoCommitBufferKb(16 * mb)).isEqualTo(1024);
   }
 
+  /**
+   * The _id index read without the stock path for string ids ({@link BsonUniqueIndex}): inserts,
+   * a duplicate (refused with the stock error), deletes and an id inserted again, ids of other
+   * types beside them, and a unique index of two fields.
+   */
+  private static List<Object> uniqueKeys(Supplier<MongoBackend> backend) {
+    try (TestStore store = TestStore.start(vertx, backend.get())) {
+      MongoClient client = store.client();
+      List<Object> seen = new java.util.ArrayList<>();
+      client.createIndexWithOptions("runs", new JsonObject().put("taskId", 1).put("n", 1), new io.vertx.ext.mongo.IndexOptions().unique(true)).await();
+      for (Object id : List.of("a", "b", 7, 7.5, "c")) {
+        client.insert("runs", new JsonObject().put("_id", id).put("taskId", "t").put("n", String.valueOf(id))).await();
+      }
+      for (JsonObject duplicate : List.of(new JsonObject().put("_id", "a").put("n", "other"), new JsonObject().put("_id", 7).put("n", "x"),
+          new JsonObject().put("_id", "d").put("taskId", "t").put("n", "b"))) {
+        seen.add(failureOf(() -> client.insert("runs", duplicate).await()));
+      }
+      client.removeDocument("runs", new JsonObject().put("_id", "a")).await();
+      client.removeDocument("runs", new JsonObject().put("_id", 7)).await();
+      client.insert("runs", new JsonObject().put("_id", "a").put("taskId", "t").put("n", "again")).await();
+      seen.add(failureOf(() -> client.insert("runs", new JsonObject().put("_id", "a")).await()));
+      seen.add(client.findWithOptions("runs", new JsonObject(), new FindOptions().setSort(new JsonObject().put("n", 1))).await());
+      seen.add(client.find("runs", new JsonObject().put("_id", "a")).await());
+      return seen;
+    }
+  }
+
+  private static String failureOf(Runnable write) {
+    try {
+      write.run();
+      return "written";
+    } catch (RuntimeException e) {
+      return e.getMessage().replaceAll("server [0-9.]+:[0-9]+", "server"); // each store has its own port
+    }
+  }
+
+  @Test
+  void uniqueKeysAnswerAsTheStockH2BackendDoes() {
+    List<Object> expected = uniqueKeys(() -> new H2Backend(dir.resolve("stock-unique.mv").toString()));
+    assertThat(uniqueKeys(() -> StoreBackends.h2(dir.resolve("fast-unique.mv").toString()))).isEqualTo(expected);
+    assertThat(expected.get(0)).asString().contains("E11000 duplicate key error").contains("_id_");
+    assertThat(expected.get(2)).asString().contains("E11000");
+    assertThat(expected.get(3)).asString().contains("E11000");
+  }
+
   @Test
   void aPingFailsOnceH2HasClosedItsStoreAfterAFailedWrite() {
     MongoBackend backend = StoreBackends.h2(dir.resolve("closing.mv").toString());
