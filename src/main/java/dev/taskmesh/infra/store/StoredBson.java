@@ -1,7 +1,6 @@
 package dev.taskmesh.infra.store;
 
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -48,6 +47,12 @@ final class StoredBson {
 
   /** The document's BSON bytes, or null when BSON cannot carry it. */
   static byte[] encode(Document document) {
+    byte[] bson = BsonBytes.current().encode(document);
+    return bson != null ? bson : encodeAnyType(document);
+  }
+
+  /** With mongo-java-server's encoder, which writes every type BSON has. */
+  static byte[] encodeAnyType(Document document) {
     ByteBuf scratch = SCRATCH.get().clear();
     try {
       BsonEncoder.encodeDocument(document, scratch);
@@ -63,7 +68,7 @@ final class StoredBson {
   }
 
   static Document decode(byte[] bson) {
-    return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bson));
+    return BsonBytes.current().decode(bson);
   }
 
   /** A stored value as {@link PackedDocument} (BSON, not decoded) or, for the Java-serialized tag, the document. */
