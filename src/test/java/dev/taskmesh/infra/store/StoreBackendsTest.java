@@ -310,6 +310,16 @@ class StoreBackendsTest {
   }
 
   @Test
+  void h2CommitsWhatWaitedAFifthOfASecond() {
+    MongoBackend backend = StoreBackends.h2(dir.resolve("delay.mv").toString());
+    try {
+      assertThat(((H2Backend) backend).getMvStore().getAutoCommitDelay()).isEqualTo(200);
+    } finally {
+      backend.close();
+    }
+  }
+
+  @Test
   void h2sAutoCommitBufferIsAThirtySecondOfTheHeapBetweenOneAndTwoMegabytes() {
     long mb = 1024 * 1024;
     assertThat(StoreBackends.autoCommitBufferKb(48 * mb)).isEqualTo(1536);
