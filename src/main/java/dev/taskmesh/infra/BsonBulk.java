@@ -194,11 +194,8 @@ public final class BsonBulk {
       return new BsonDateTime(instant.toEpochMilli());
     }
     if (value instanceof JsonObject object) {
-      if (object.size() == 1 && object.containsKey("$date")) {
-        Object date = object.getValue("$date");
-        return new BsonDateTime(date instanceof Number millis ? millis.longValue() : IsoInstants.parse(String.valueOf(date)).toEpochMilli());
-      }
-      return toBson(object);
+      Long date = dateMillis(object);
+      return date != null ? new BsonDateTime(date) : toBson(object);
     }
     if (value instanceof Map<?, ?> map) {
       return toBson(new JsonObject(castMap(map)));
@@ -217,8 +214,17 @@ public final class BsonBulk {
     throw new IllegalArgumentException("no BSON mapping for a " + value.getClass().getName());
   }
 
+  /** The epoch milliseconds of a date in vertx-mongo-client's JSON ({@code {"$date": text or millis}}), or null if it is not one. */
+  static Long dateMillis(JsonObject object) {
+    if (object.size() != 1 || !object.containsKey("$date")) {
+      return null;
+    }
+    Object date = object.getValue("$date");
+    return date instanceof Number millis ? millis.longValue() : IsoInstants.parse(String.valueOf(date)).toEpochMilli();
+  }
+
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> castMap(Map<?, ?> map) {
+  static Map<String, Object> castMap(Map<?, ?> map) {
     return (Map<String, Object>) map;
   }
 }

@@ -230,14 +230,11 @@ final class LocalCommands {
       return Instant.ofEpochMilli(instant.toEpochMilli());
     }
     if (value instanceof JsonObject object) {
-      if (object.size() == 1 && object.containsKey("$date")) {
-        Object date = object.getValue("$date");
-        return Instant.ofEpochMilli(date instanceof Number millis ? millis.longValue() : IsoInstants.parse(String.valueOf(date)).toEpochMilli());
-      }
-      return document(object);
+      Long date = BsonBulk.dateMillis(object);
+      return date != null ? Instant.ofEpochMilli(date) : document(object);
     }
     if (value instanceof Map<?, ?> map) {
-      return document(new JsonObject(castMap(map)));
+      return document(new JsonObject(BsonBulk.castMap(map)));
     }
     if (value instanceof JsonArray array) {
       return list(array.getList());
@@ -255,11 +252,6 @@ final class LocalCommands {
     List<Object> values = new ArrayList<>(items.size());
     items.forEach(item -> values.add(value(item)));
     return values;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> castMap(Map<?, ?> map) {
-    return (Map<String, Object>) map;
   }
 
   private static List<?> listOf(Object value) {

@@ -317,13 +317,14 @@ final class BsonBytes {
   }
 
   private int readInt32() {
-    int value = (in[at] & 0xFF) | (in[at + 1] & 0xFF) << 8 | (in[at + 2] & 0xFF) << 16 | (in[at + 3] & 0xFF) << 24;
+    int value = RawBson.int32(in, at);
     at += 4;
     return value;
   }
 
   private long readInt64() {
-    long low = readInt32() & 0xFFFFFFFFL;
-    return low | (long) readInt32() << 32;
+    long value = RawBson.int64(in, at);
+    at += 8;
+    return value;
   }
 }

@@ -122,11 +122,12 @@ final class RawBson {
     return at + 1;
   }
 
-  private static int int32(byte[] bson, int at) {
+  /** A little-endian int32 at {@code at}, as BSON stores lengths and numbers. */
+  static int int32(byte[] bson, int at) {
     return (bson[at] & 0xFF) | (bson[at + 1] & 0xFF) << 8 | (bson[at + 2] & 0xFF) << 16 | (bson[at + 3] & 0xFF) << 24;
   }
 
-  private static long int64(byte[] bson, int at) {
+  static long int64(byte[] bson, int at) {
     return (int32(bson, at) & 0xFFFFFFFFL) | (long) int32(bson, at + 4) << 32;
   }
 }
