@@ -17,6 +17,7 @@ import dev.taskmesh.infra.EmbeddedMongo;
 import dev.taskmesh.infra.KafkaTopics;
 import dev.taskmesh.infra.Mongo;
 import dev.taskmesh.infra.MongoProbe;
+import dev.taskmesh.infra.store.StoreBackends;
 import dev.taskmesh.run.OutboxRelayVerticle;
 import dev.taskmesh.run.IdempotencyKeys;
 import dev.taskmesh.run.RunRepository;
@@ -94,7 +95,8 @@ public final class Application {
     String mongoUri = configured.mongo().uri().orElseGet(() -> {
       storeAdmission = StoreRunAdmission.start(configured.mongo().embeddedHeapCeilingPercent());
       mongo = EmbeddedMongo.start(dataDir, configured.mongo().embeddedHost(), configured.mongo().embeddedPort(),
-          configured.mongo().embeddedBackend() == AppConfig.StoreBackend.MEMORY, configured.mongo().embeddedCacheMb(), storeAdmission,
+          configured.mongo().embeddedBackend() == AppConfig.StoreBackend.MEMORY,
+          new StoreBackends.H2Tuning(configured.mongo().embeddedCacheMb(), configured.mongo().embeddedCommitDelayMs()), storeAdmission,
           configured.mongo().embeddedInProcess());
       return mongo.connectionString();
     });

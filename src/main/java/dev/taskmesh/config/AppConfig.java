@@ -26,11 +26,7 @@ public record AppConfig(
 
   /** The same configuration with the broker and store addresses resolved (embedded ones once started). */
   public AppConfig withEndpoints(String kafkaBootstrapServers, String mongoUri) {
-    return new AppConfig(roles, dataDir, http, worker, updater,
-        new Kafka(Optional.of(kafkaBootstrapServers), kafka.embeddedHost(), kafka.embeddedPort(), kafka.partitions(), kafka.connectTimeoutMs(),
-            kafka.publishBacklogRecords(), kafka.topics()),
-        new Mongo(Optional.of(mongoUri), mongo.database(), mongo.embeddedHost(), mongo.embeddedPort(), mongo.embeddedBackend(), mongo.embeddedCacheMb(),
-            mongo.embeddedHeapCeilingPercent(), mongo.embeddedInProcess(), mongo.connectTimeoutMs(), mongo.socketTimeoutMs()),
+    return new AppConfig(roles, dataDir, http, worker, updater, kafka.withBootstrapServers(kafkaBootstrapServers), mongo.withUri(mongoUri),
         elasticsearch, auth, pipeline, tasks, metrics, api, cluster);
   }
 
@@ -53,7 +49,12 @@ public record AppConfig(
       int partitions,
       long connectTimeoutMs,
       int publishBacklogRecords,
-      Topics topics) {}
+      Topics topics) {
+
+    Kafka withBootstrapServers(String servers) {
+      return new Kafka(Optional.of(servers), embeddedHost, embeddedPort, partitions, connectTimeoutMs, publishBacklogRecords, topics);
+    }
+  }
 
   public record Topics(String pendingTasks, String taskEvents, String taskCompleted, String deadLetters) {
     public List<String> all() {
@@ -74,10 +75,17 @@ public record AppConfig(
       int embeddedPort,
       StoreBackend embeddedBackend,
       int embeddedCacheMb,
+      int embeddedCommitDelayMs,
       int embeddedHeapCeilingPercent,
       boolean embeddedInProcess,
       long connectTimeoutMs,
-      long socketTimeoutMs) {}
+      long socketTimeoutMs) {
+
+    Mongo withUri(String connectionString) {
+      return new Mongo(Optional.of(connectionString), database, embeddedHost, embeddedPort, embeddedBackend, embeddedCacheMb,
+          embeddedCommitDelayMs, embeddedHeapCeilingPercent, embeddedInProcess, connectTimeoutMs, socketTimeoutMs);
+    }
+  }
 
   /** Log shipping: off without a url. The queue bound, batch size and timings are documented in docs/observability.md. */
   public record Elasticsearch(

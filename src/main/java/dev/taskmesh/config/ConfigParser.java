@@ -54,6 +54,7 @@ public final class ConfigParser {
         values.port("mongo.embeddedPort"),
         values.enumValue("mongo.embeddedBackend", AppConfig.StoreBackend.class, "h2 or memory"),
         values.integer("mongo.embeddedCacheMb", 0, 1024),
+        values.integer("mongo.embeddedCommitDelayMs", 10, 10_000),
         values.integer("mongo.embeddedHeapCeilingPercent", 0, 100),
         values.bool("mongo.embeddedInProcess"),
         values.integer("mongo.connectTimeoutMs", 100, 600_000),

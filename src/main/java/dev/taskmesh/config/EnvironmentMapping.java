@@ -36,6 +36,7 @@ public final class EnvironmentMapping {
     KEY_BY_VARIABLE.put("MONGO_EMBEDDED_PORT", "mongo.embeddedPort");
     KEY_BY_VARIABLE.put("MONGO_EMBEDDED_BACKEND", "mongo.embeddedBackend");
     KEY_BY_VARIABLE.put("MONGO_EMBEDDED_CACHE_MB", "mongo.embeddedCacheMb");
+    KEY_BY_VARIABLE.put("MONGO_EMBEDDED_COMMIT_DELAY_MS", "mongo.embeddedCommitDelayMs");
     KEY_BY_VARIABLE.put("MONGO_EMBEDDED_IN_PROCESS", "mongo.embeddedInProcess");
     KEY_BY_VARIABLE.put("MONGO_EMBEDDED_HEAP_CEILING_PERCENT", "mongo.embeddedHeapCeilingPercent");
     KEY_BY_VARIABLE.put("MONGO_CONNECT_TIMEOUT_MS", "mongo.connectTimeoutMs");

@@ -33,21 +33,21 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   /**
    * Starts on {@code host:port} (port 0 picks a free one), persisting to {@code dataDir/mongo} unless in
-   * memory, with an H2 page cache of {@code cacheMb}.
+   * memory, with H2 tuned as {@code tuning}.
    */
-  public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory, int cacheMb) {
-    return start(dataDir, host, port, inMemory, cacheMb, InsertAdmission.always(), false);
+  public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory, StoreBackends.H2Tuning tuning) {
+    return start(dataDir, host, port, inMemory, tuning, InsertAdmission.always(), false);
   }
 
   /**
-   * As {@link #start(Path, String, int, boolean, int)}, taking inserts as {@code admission} says; with
+   * As {@link #start(Path, String, int, boolean, StoreBackends.H2Tuning)}, taking inserts as {@code admission} says; with
    * {@code inProcess}, clients of this process configured with its connection string reach it
    * without the wire protocol ({@link LocalStore}). A store a test stops and restarts to play an
    * outage must not be one: its clients would keep the stopped one.
    */
-  public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory, int cacheMb, InsertAdmission admission,
-      boolean inProcess) {
-    MongoBackend backend = inMemory ? StoreBackends.memory(admission) : StoreBackends.h2(storeFile(dataDir).toString(), cacheMb, admission);
+  public static EmbeddedMongo start(Path dataDir, String host, int port, boolean inMemory, StoreBackends.H2Tuning tuning,
+      InsertAdmission admission, boolean inProcess) {
+    MongoBackend backend = inMemory ? StoreBackends.memory(admission) : StoreBackends.h2(storeFile(dataDir).toString(), tuning, admission);
     MongoServer server = new MongoServer(backend);
     try {
       server.bind(new InetSocketAddress(host, port));

@@ -147,6 +147,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theEmbeddedStoreCommitsEveryFifthOfASecondUnlessConfiguredAndNeverTooRarelyOrTooOften() {
+    assertThat(load(Map.of()).mongo().embeddedCommitDelayMs()).isEqualTo(200);
+    assertThat(load(Map.of("MONGO_EMBEDDED_COMMIT_DELAY_MS", "1000")).mongo().embeddedCommitDelayMs()).isEqualTo(1_000);
+    assertThatThrownBy(() -> load(Map.of("MONGO_EMBEDDED_COMMIT_DELAY_MS", "0")))
+        .hasMessageContaining("mongo.embeddedCommitDelayMs (MONGO_EMBEDDED_COMMIT_DELAY_MS) = '0'")
+        .hasMessageContaining("between 10 and 10000");
+  }
+
+  @Test
   void theEmbeddedStoreRefusesNewRunsAtNinetyPercentOfItsHeapUnlessConfiguredAndZeroIsOff() {
     assertThat(load(Map.of()).mongo().embeddedHeapCeilingPercent()).isEqualTo(90);
     assertThat(load(Map.of("MONGO_EMBEDDED_HEAP_CEILING_PERCENT", "0")).mongo().embeddedHeapCeilingPercent()).isZero();

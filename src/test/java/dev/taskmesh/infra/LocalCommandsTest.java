@@ -103,8 +103,8 @@ class LocalCommandsTest {
 
   @Test
   void theH2BackendAnswersAlikeInProcess(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-    Outcome wire = writeAll(false, admission -> StoreBackends.h2(dir.resolve("wire.mv").toString(), StoreBackends.DEFAULT_CACHE_MB, admission));
-    Outcome local = writeAll(true, admission -> StoreBackends.h2(dir.resolve("local.mv").toString(), StoreBackends.DEFAULT_CACHE_MB, admission));
+    Outcome wire = writeAll(false, admission -> StoreBackends.h2(dir.resolve("wire.mv").toString(), StoreBackends.H2Tuning.DEFAULTS, admission));
+    Outcome local = writeAll(true, admission -> StoreBackends.h2(dir.resolve("local.mv").toString(), StoreBackends.H2Tuning.DEFAULTS, admission));
     assertThat(local).isEqualTo(wire);
   }
 

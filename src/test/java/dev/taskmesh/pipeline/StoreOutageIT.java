@@ -34,7 +34,7 @@ class StoreOutageIT {
   void everyRunEndsTerminalOnceAfterTheStoreWasDownUnderLoad() throws Exception {
     Path storeDir = Files.createTempDirectory("taskmesh-store");
     int port = AppProcess.freePort();
-    EmbeddedMongo store = EmbeddedMongo.start(storeDir, "127.0.0.1", port, false, StoreBackends.DEFAULT_CACHE_MB);
+    EmbeddedMongo store = EmbeddedMongo.start(storeDir, "127.0.0.1", port, false, StoreBackends.H2Tuning.DEFAULTS);
     String tag = "store-outage";
     try (PipelineFixture fixture = PipelineFixture.start(Map.of(
         "MONGO_URI", store.connectionString(),
@@ -52,7 +52,7 @@ class StoreOutageIT {
       ApiClient.Response list = api.get("/api/tasks", admin);
       Thread.sleep(Math.max(0, 4_000 - (System.nanoTime() - outageStarted) / 1_000_000));
       long executedDuringOutage = runs.stream().filter(r -> fixture.ledger().executions(r.id()) > 0).count();
-      store = EmbeddedMongo.start(storeDir, "127.0.0.1", port, false, StoreBackends.DEFAULT_CACHE_MB);
+      store = EmbeddedMongo.start(storeDir, "127.0.0.1", port, false, StoreBackends.H2Tuning.DEFAULTS);
 
       Ledger.Report report = fixture.ledger().check(fixture.mongo(), tag, Duration.ofSeconds(90));
       assertThat(report.byStatus()).containsOnlyKeys("COMPLETED");

@@ -112,9 +112,9 @@ public final class StoreBackends {
    * pipeline benchmark at half the full-speed rate, every fixed-rate batch's p99 was 15–18 ms with
    * 200 against 21–32 ms with 1,000 (two pairs, 8 batches each), the young collections' survivors a
    * little smaller, and the data file the same size; full speed was within the noise to a fifth
-   * lower (docs/benchmarks.md, twenty-first round).
+   * lower (docs/benchmarks.md, twenty-first round). {@code mongo.embeddedCommitDelayMs} changes it.
    */
-  static final int AUTO_COMMIT_DELAY_MS = 200;
+  public static final int DEFAULT_COMMIT_DELAY_MS = 200;
 
   /**
    * Whether H2 has given up on the store after a failed write: it records the failure, and its
@@ -137,9 +137,14 @@ public final class StoreBackends {
    */
   public static final int DEFAULT_CACHE_MB = 4;
 
-  /** The H2 backend on {@code fileName} with the default page cache. */
+  /** What an operator may tune of the H2 backend: its page cache, and how long changes wait for its background writer. */
+  public record H2Tuning(int cacheMb, int commitDelayMs) {
+    public static final H2Tuning DEFAULTS = new H2Tuning(DEFAULT_CACHE_MB, DEFAULT_COMMIT_DELAY_MS);
+  }
+
+  /** The H2 backend on {@code fileName} with the default tuning. */
   public static MongoBackend h2(String fileName) {
-    return h2(fileName, DEFAULT_CACHE_MB);
+    return h2(fileName, H2Tuning.DEFAULTS, InsertAdmission.always());
   }
 
   /**
@@ -147,14 +152,14 @@ public final class StoreBackends {
    * first if older, with a page cache of {@code cacheMb} (0: none, every page read decodes from the file).
    */
   public static MongoBackend h2(String fileName, int cacheMb) {
-    return h2(fileName, cacheMb, InsertAdmission.always());
+    return h2(fileName, new H2Tuning(cacheMb, DEFAULT_COMMIT_DELAY_MS), InsertAdmission.always());
   }
 
-  /** The H2 backend as {@link #h2(String, int)}, taking inserts as {@code admission} says. */
-  public static MongoBackend h2(String fileName, int cacheMb, InsertAdmission admission) {
+  /** The H2 backend on {@code fileName} tuned as {@code tuning}, taking inserts as {@code admission} says. */
+  public static MongoBackend h2(String fileName, H2Tuning tuning, InsertAdmission admission) {
     MVStore store = new MVStore.Builder().fileName(fileName).autoCommitBufferSize(AUTO_COMMIT_BUFFER_KB)
-        .autoCompactFillRate(AUTO_COMPACT_FILL_RATE).cacheSize(cacheMb).open();
-    store.setAutoCommitDelay(AUTO_COMMIT_DELAY_MS);
+        .autoCompactFillRate(AUTO_COMPACT_FILL_RATE).cacheSize(tuning.cacheMb()).open();
+    store.setAutoCommitDelay(tuning.commitDelayMs());
     StoreFormat.upgrade(store);
     return new H2Backend(store) {
       /**

@@ -50,7 +50,7 @@ class InsertAdmissionTest {
 
   @Test
   void theH2BackendRefusesNewRunsOnlyWhileTheAdmissionSaysSo() {
-    refusesNewRunsAndTakesTheRest(admission -> StoreBackends.h2(dir.resolve("admission.mv").toString(), StoreBackends.DEFAULT_CACHE_MB, admission));
+    refusesNewRunsAndTakesTheRest(admission -> StoreBackends.h2(dir.resolve("admission.mv").toString(), StoreBackends.H2Tuning.DEFAULTS, admission));
   }
 
   private void refusesNewRunsAndTakesTheRest(Function<InsertAdmission, de.bwaldvogel.mongo.MongoBackend> backend) {

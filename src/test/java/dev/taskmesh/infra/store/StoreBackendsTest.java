@@ -310,12 +310,16 @@ class StoreBackendsTest {
   }
 
   @Test
-  void h2CommitsWhatWaitedAFifthOfASecond() {
-    MongoBackend backend = StoreBackends.h2(dir.resolve("delay.mv").toString());
+  void h2CommitsWhatWaitedAFifthOfASecondUnlessTunedOtherwise() {
+    MongoBackend byDefault = StoreBackends.h2(dir.resolve("delay.mv").toString());
+    MongoBackend tuned = StoreBackends.h2(dir.resolve("delay-tuned.mv").toString(), new StoreBackends.H2Tuning(4, 1_000), InsertAdmission.always());
     try {
-      assertThat(((H2Backend) backend).getMvStore().getAutoCommitDelay()).isEqualTo(200);
+      assertThat(((H2Backend) byDefault).getMvStore().getAutoCommitDelay()).isEqualTo(200);
+      assertThat(((H2Backend) tuned).getMvStore().getAutoCommitDelay()).isEqualTo(1_000);
+      assertThat(((H2Backend) tuned).getMvStore().getCacheSize()).isEqualTo(4);
     } finally {
-      backend.close();
+      byDefault.close();
+      tuned.close();
     }
   }
 
