@@ -1,6 +1,7 @@
 package dev.taskmesh.api;
 
 import dev.taskmesh.auth.Caller;
+import dev.taskmesh.infra.ReadOnlyJsonCodec;
 import dev.taskmesh.run.Run;
 import dev.taskmesh.run.RunEvent;
 import dev.taskmesh.run.RunRepository;
@@ -85,6 +86,7 @@ final class EventStreams {
   }
 
   void start() {
+    ReadOnlyJsonCodec.register(vertx.eventBus()); // a clustered notice is decoded with the codec it names
     consumer = vertx.eventBus().consumer(RunEventWriter.STATUS_ADDRESS, this::dispatch);
     heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> {
       forEachStream(stream -> write(stream, ": keep-alive\n\n"));

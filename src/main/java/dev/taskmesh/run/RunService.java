@@ -9,6 +9,8 @@ import dev.taskmesh.task.Task;
 import dev.taskmesh.task.TaskHandlers;
 import dev.taskmesh.updater.RunEventWriter;
 import io.vertx.core.Future;
+import dev.taskmesh.infra.ReadOnlyJsonCodec;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -91,6 +93,9 @@ public final class RunService {
     this.handlers = handlers;
     this.maxAttempts = maxAttempts;
     this.eventBus = eventBus;
+    if (eventBus != null) {
+      ReadOnlyJsonCodec.register(eventBus);
+    }
     this.idempotency = idempotency;
   }
 
@@ -225,7 +230,7 @@ public final class RunService {
     return runs.apply(event).compose(changed -> {
       if (changed) {
         notify(CANCEL_ADDRESS, RunCancellation.message(run.id(), run.attempt()));
-        notify(RunEventWriter.STATUS_ADDRESS, event.toJson().put("launchedBy", run.launchedBy()));
+        notifyStatus(event.toJson().put("launchedBy", run.launchedBy()));
         return runs.findById(run.id()).map(Optional::orElseThrow);
       }
       // The run moved meanwhile (a new attempt, or it ended): decide again on what is stored now.
@@ -275,7 +280,7 @@ public final class RunService {
   }
 
   private void announce(Run run, RunStatus status) {
-    notify(RunEventWriter.STATUS_ADDRESS, new RunEvent(run.id(), run.attempt(), status, Instant.now(), null, null, null)
+    notifyStatus(new RunEvent(run.id(), run.attempt(), status, Instant.now(), null, null, null)
         .toJson().put("launchedBy", run.launchedBy()));
   }
 
@@ -285,11 +290,20 @@ public final class RunService {
    * a completed cancel into an error for the client.
    */
   private void notify(String address, JsonObject body) {
+    notify(address, body, new DeliveryOptions());
+  }
+
+  /** Status notices are read-only for their consumers, which share one object in process ({@link ReadOnlyJsonCodec}). */
+  private void notifyStatus(JsonObject notice) {
+    notify(RunEventWriter.STATUS_ADDRESS, notice, ReadOnlyJsonCodec.DELIVERY);
+  }
+
+  private void notify(String address, JsonObject body, DeliveryOptions options) {
     if (eventBus == null) {
       return;
     }
     try {
-      eventBus.publish(address, body);
+      eventBus.publish(address, body, options);
     } catch (RuntimeException e) {
       LOG.debug("Notification on {} not published: {}", address, e.toString());
     }

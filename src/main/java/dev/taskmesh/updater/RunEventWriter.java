@@ -6,6 +6,7 @@ import dev.taskmesh.run.RunRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import dev.taskmesh.infra.ReadOnlyJsonCodec;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ public final class RunEventWriter {
     this.vertx = vertx;
     this.runs = runs;
     this.eventBus = vertx.eventBus();
+    ReadOnlyJsonCodec.register(eventBus);
     this.batchSize = batchSize;
     this.batchDelayMs = batchDelayMs;
   }
@@ -147,7 +149,7 @@ public final class RunEventWriter {
    */
   private void announce(RunEvent event) {
     try {
-      eventBus.publish(STATUS_ADDRESS, statusChange(event));
+      eventBus.publish(STATUS_ADDRESS, statusChange(event), ReadOnlyJsonCodec.DELIVERY);
     } catch (RuntimeException e) {
       LOG.debug("Status notification of run {} not published: {}", event.runId(), e.toString());
     }

@@ -40,12 +40,16 @@ class ClusteringIT {
     return new AppConfig.Cluster(true, AppConfig.Discovery.TCP, Optional.of("127.0.0.1"), port, members, Optional.empty(), 0, timeoutMs);
   }
 
+  /** A status notice, sent as the updater sends it (through {@link ReadOnlyJsonCodec}), arrives whole on the other member. */
   private static void assertPublicationCrosses(Vertx from, Vertx to) throws Exception {
+    ReadOnlyJsonCodec.register(from.eventBus());
+    ReadOnlyJsonCodec.register(to.eventBus());
     CompletableFuture<JsonObject> received = new CompletableFuture<>();
     to.eventBus().<JsonObject>consumer("runs.status", m -> received.complete(m.body())).completion().await();
     Thread.sleep(500); // the subscription propagates through the cluster's registry
-    from.eventBus().publish("runs.status", new JsonObject().put("runId", "r1").put("status", "COMPLETED"));
-    assertThat(received.get(10, TimeUnit.SECONDS).getString("runId")).isEqualTo("r1");
+    JsonObject notice = new JsonObject().put("runId", "r1").put("status", "COMPLETED").put("attempt", 1).put("terminal", true);
+    from.eventBus().publish("runs.status", notice, ReadOnlyJsonCodec.DELIVERY);
+    assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(notice).isNotSameAs(notice);
   }
 
   @Test
