@@ -47,7 +47,7 @@ final class StoredBson {
 
   /** The document's BSON bytes, or null when BSON cannot carry it. */
   static byte[] encode(Document document) {
-    byte[] bson = BsonBytes.current().encode(document);
+    byte[] bson = BsonBytes.encode(document);
     return bson != null ? bson : encodeAnyType(document);
   }
 
@@ -68,7 +68,7 @@ final class StoredBson {
   }
 
   static Document decode(byte[] bson) {
-    return BsonBytes.current().decode(bson);
+    return BsonBytes.decode(bson);
   }
 
   /** A stored value as {@link PackedDocument} (BSON, not decoded) or, for the Java-serialized tag, the document. */

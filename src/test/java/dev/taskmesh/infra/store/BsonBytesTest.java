@@ -40,9 +40,9 @@ class BsonBytesTest {
     for (int n = 0; n < 3; n++) { // again, with the names known
       Document document = run(n);
       byte[] stock = StoredBson.encodeAnyType(document);
-      byte[] bytes = BsonBytes.current().encode(document);
+      byte[] bytes = BsonBytes.encode(document);
       assertThat(bytes).isEqualTo(stock);
-      Document decoded = BsonBytes.current().decode(bytes);
+      Document decoded = BsonBytes.decode(bytes);
       Document stockDecoded = BsonDecoder.decodeBson(Unpooled.wrappedBuffer(stock));
       assertThat(decoded).isEqualTo(stockDecoded).isEqualTo(document);
       assertThat(decoded.get("transitions")).isInstanceOf(ArrayList.class);
@@ -56,7 +56,7 @@ class BsonBytesTest {
         .append("ts", new BsonTimestamp(42L)).append("dec", new Decimal128(1L, 2L)).append("min", MinKey.getInstance())
         .append("max", MaxKey.getInstance()).append("re", new BsonRegularExpression("a.*", "i")).append("set", new LinkedHashSet<>(List.of(1, 2)))
         .append("plain", "text");
-    assertThat(BsonBytes.current().encode(document)).as("an ObjectId id: the stock encoder's").isNull();
+    assertThat(BsonBytes.encode(document)).as("an ObjectId id: the stock encoder's").isNull();
     byte[] stock = StoredBson.encode(document);
     assertThat(stock).isEqualTo(StoredBson.encodeAnyType(document));
     Document decoded = StoredBson.decode(stock);
@@ -65,18 +65,18 @@ class BsonBytesTest {
     decoded.forEach((name, value) -> assertThat(value).as(name).hasSameClassAs(stockDecoded.get(name)));
     assertThat(BsonDecoder.decodeBson(Unpooled.wrappedBuffer(stock))).isNotEqualTo(stockDecoded); // which is why
 
-    assertThat(BsonBytes.current().encode(new Document("f", 1.5f))).as("a float").isNull();
-    assertThat(BsonBytes.current().encode(new Document("m", Missing.getInstance()))).isNull();
+    assertThat(BsonBytes.encode(new Document("f", 1.5f))).as("a float").isNull();
+    assertThat(BsonBytes.encode(new Document("m", Missing.getInstance()))).isNull();
     assertThat(StoredBson.encode(new Document("m", Missing.getInstance()))).as("not BSON at all").isNull();
   }
 
   @Test
   void aDamagedDocumentIsRefusedAsTheStockDecoderRefusesIt() {
-    byte[] bytes = BsonBytes.current().encode(new Document("a", "b").append("c", true));
+    byte[] bytes = BsonBytes.encode(new Document("a", "b").append("c", true));
     byte[] badBoolean = bytes.clone();
     badBoolean[bytes.length - 2] = 7;
-    assertThatThrownBy(() -> BsonBytes.current().decode(badBoolean)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BsonBytes.decode(badBoolean)).isInstanceOf(IllegalArgumentException.class);
     byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 3);
-    assertThatThrownBy(() -> BsonBytes.current().decode(truncated)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BsonBytes.decode(truncated)).isInstanceOf(IllegalArgumentException.class);
   }
 }
