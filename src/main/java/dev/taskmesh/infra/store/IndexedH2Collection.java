@@ -21,7 +21,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -46,6 +45,7 @@ final class IndexedH2Collection extends H2Collection {
   // The same map H2Collection holds; its values are packed (PackedDocument), so every method of
   // H2Collection that reads or writes them is overridden below and the stock code never sees one.
   private final MVMap<Object, Object> data;
+  private final StoredValues stored;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   IndexedH2Collection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Object> data,
@@ -55,6 +55,7 @@ final class IndexedH2Collection extends H2Collection {
     positionOrder = CompactIds.order(data.getKeyType()::compare); // the data map's key order
     indexes = new MemoryIndexes<>(indexed, positionOrder);
     store = data.getStore();
+    stored = new StoredValues(data, indexes, positionOrder, this::count);
     streamAllDocumentsWithPosition().forEach(stored -> indexes.stored(CompactIds.compact(stored.getPosition()), null, stored.getDocument()));
   }
 
@@ -194,7 +195,7 @@ final class IndexedH2Collection extends H2Collection {
       PackedScan scan = PackedScan.of(query, orderBy, fields);
       if (scan != null) {
         boolean lastKeyFirst = scan.wantsLastKeyFirst();
-        List<Document> page = scan.page(() -> storedFor(query, lastKeyFirst), lastKeyFirst, skip, limit, this::documentMatchesQuery);
+        List<Document> page = scan.page(() -> stored.of(query, lastKeyFirst), lastKeyFirst, skip, limit, this::documentMatchesQuery);
         return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
       }
       IdRange range = IdRange.of(query, orderBy);
@@ -206,7 +207,7 @@ final class IndexedH2Collection extends H2Collection {
         }
         // The range answers the _id condition; the rest is read from the stored bytes, and a page
         // in key order stops once full (runs made between two times, newest first).
-        List<Document> page = rest.page(() -> storedIn(range, withoutId), range.descending(), skip, limit, this::documentMatchesQuery);
+        List<Document> page = rest.page(() -> stored.in(range, withoutId), range.descending(), skip, limit, this::documentMatchesQuery);
         return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
       }
       Candidates.Found candidates = Candidates.candidates(query, indexes, this::byId, key -> getDocument(CompactIds.expand(key)), count());
@@ -218,19 +219,6 @@ final class IndexedH2Collection extends H2Collection {
     }
   }
 
-  /**
-   * The stored values in {@code range} that may match {@code rest}: when {@code rest} pins indexed
-   * values held by fewer than half the documents (a task's runs), the positions of those documents
-   * in the range, else every key of the range. A cursor page of a task's runs, newest first, walked
-   * the range, so its last page (nothing older of that task) read every older run of every task:
-   * 170–220 ms with ~600,000 runs stored, under the collection's lock (docs/benchmarks.md).
-   */
-  private Stream<Object> storedIn(IdRange range, Document rest) {
-    return indexes.candidates(rest, Math.max(1, count() / 2))
-        .map(positions -> range.within(positions, positionOrder).map(key -> data.get(CompactIds.expand(key))).filter(Objects::nonNull))
-        .orElseGet(() -> range.values(data));
-  }
-
   /** The range is read in the order asked for, so the page is cut as it is read. */
   private QueryResult idRangePage(IdRange range, Document query, int skip, int limit, int batchSize, Document fields) {
     List<Document> page = range.values(data)
@@ -240,17 +228,6 @@ final class IndexedH2Collection extends H2Collection {
         .limit(limit > 0 ? limit : Long.MAX_VALUE)
         .toList();
     return super.matchDocumentsFromStream(new Document(), page.stream(), 0, 0, batchSize, null, fields);
-  }
-
-  /**
-   * The stored values a scan of {@code query} reads: the documents its indexed fields narrow it to
-   * ({@link MemoryIndexes}), else all of them, in key order or from the last key.
-   */
-  private Stream<Object> storedFor(Document query, boolean lastKeyFirst) {
-    return indexes.candidates(query, Math.max(1, count() / 2))
-        .map(positions -> (lastKeyFirst ? lastFirst(positions) : positions.stream())
-            .map(key -> data.get(CompactIds.expand(key))).filter(Objects::nonNull))
-        .orElseGet(() -> lastKeyFirst ? valuesLastKeyFirst() : data.values().stream());
   }
 
   /**
@@ -275,19 +252,11 @@ final class IndexedH2Collection extends H2Collection {
     }
     MVStore.TxCounter reading = store.registerVersionUsage();
     try {
-      Stream<Object> stored = range != null ? storedIn(range, Candidates.withoutId(query)) : storedFor(query, false);
-      return MemoryIndexes.page(scan.count(stored, this::documentMatchesQuery), skip, limit);
+      Stream<Object> values = range != null ? stored.in(range, Candidates.withoutId(query)) : stored.of(query, false);
+      return MemoryIndexes.page(scan.count(values, this::documentMatchesQuery), skip, limit);
     } finally {
       store.deregisterVersionUsage(reading);
     }
-  }
-
-  private static Stream<Object> lastFirst(List<Object> positions) {
-    return java.util.stream.IntStream.range(0, positions.size()).mapToObj(i -> positions.get(positions.size() - 1 - i));
-  }
-
-  private Stream<Object> valuesLastKeyFirst() {
-    return IdRange.values(data.cursor(null, null, true));
   }
 
   /** Sorted queries keep only the page they return ({@link SortedSelection}); the rest is the stock path. */
