@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleFunction;
 
 /**
  * Runs through the whole pipeline ({@link RunBatch}): launched over HTTP, completed in the store.
@@ -28,7 +29,7 @@ public final class PipelineScenario {
       // Full-size batches: the JIT settles after a number of runs (~200,000 here, 19-23 batches of
       // 10,000), not of batches. With a tenth of --runs each, 30 batches were mostly the harness
       // waiting for its polls, and the measurement began with the compiler still at 30% of a core.
-      warmUp(api, load, sut, "sleep", new JsonObject(), Math.max(100, options.runs()), options, options.launchBatch(), progress);
+      warmUp(api, load, sut, "sleep", new JsonObject(), Math.max(100, options.runs()), options, measuredKinds(options), progress);
 
       List<Double> fullSpeed = new ArrayList<>();
       List<Double> batchedSpeed = new ArrayList<>();
@@ -121,24 +122,64 @@ public final class PipelineScenario {
   }
 
   /**
-   * Runs warm-up batches until at least {@code --warmup} seconds have passed and the system is warm
-   * ({@link WarmUpRounds}), at most {@code --warmup-batches}. Batches alternate single and batched
-   * launches when both are measured; each is compared with the last batch of its own kind.
+   * One kind of warm-up batch: how its runs are launched, given the fastest closed-loop rate the
+   * warm-up has seen so far (an open loop runs at half of it, as the measured fixed-rate batches do).
+   */
+  record WarmUpKind(String name, boolean closedLoop, DoubleFunction<RunBatch.Launching> launching) {
+
+    static WarmUpKind closed(String name, int concurrency, int perRequest) {
+      return new WarmUpKind(name, true, fastest -> RunBatch.Launching.closed(concurrency, perRequest));
+    }
+
+    static WarmUpKind atHalfSpeed(String name, int perRequest) {
+      return new WarmUpKind(name, false, fastest -> RunBatch.Launching.open(Math.max(1, fastest / 2), perRequest));
+    }
+  }
+
+  /**
+   * Every way the measurement launches runs: full speed one per request and in batches, then open
+   * loops at half that speed, 20 per request and in bursts. A warm-up of full-speed batches alone
+   * left the open loops' code paths to the first measured fixed-rate batch: its recordings showed
+   * deoptimizations (1–9, Jackson's parser among them) that later batches did not have, and that
+   * batch was the one that stalled (43–117 ms in 4 of 11 runs). With every kind warmed up: 0–1
+   * deoptimizations there (docs/benchmarks.md, twenty-second round).
+   */
+  static List<WarmUpKind> measuredKinds(BenchOptions options) {
+    List<WarmUpKind> kinds = new ArrayList<>();
+    kinds.add(WarmUpKind.closed("runs", options.connections(), 1));
+    if (options.launchBatch() > 1) {
+      kinds.add(WarmUpKind.closed("batched runs", BATCH_CONCURRENCY, options.launchBatch()));
+    }
+    kinds.add(WarmUpKind.atHalfSpeed("runs at half speed", options.rateBatch()));
+    if (options.launchBatch() > options.rateBatch()) {
+      kinds.add(WarmUpKind.atHalfSpeed("bursts at half speed", options.launchBatch()));
+    }
+    return kinds;
+  }
+
+  /**
+   * Runs warm-up batches, one kind after the other, until every kind ran at least once, at least
+   * {@code --warmup} seconds have passed and the system is warm ({@link WarmUpRounds}); at most
+   * {@code --warmup-batches}. Each batch is compared with the last batch of its own kind.
    */
   static void warmUp(ApiClient api, LoadGenerator load, SystemUnderTest sut, String type, JsonObject input, int runs,
-      BenchOptions options, int launchBatch, Progress progress) throws Exception {
+      BenchOptions options, List<WarmUpKind> kinds, Progress progress) throws Exception {
     long minimumEnd = System.nanoTime() + (long) (options.warmupSeconds() * 1e9);
     WarmUpRounds rounds = new WarmUpRounds(sut);
+    double fastest = 0;
     for (int batch = 1; batch <= options.warmupBatches(); batch++) {
-      boolean batched = launchBatch > 1 && batch % 2 == 1;
-      RunBatch.Launching launching = batched
-          ? RunBatch.Launching.closed(BATCH_CONCURRENCY, launchBatch)
-          : RunBatch.Launching.closed(options.connections(), 1);
+      WarmUpKind kind = kinds.get((batch - 1) % kinds.size());
+      if (!kind.closedLoop() && fastest <= 0) {
+        continue; // an open loop needs a closed-loop rate first
+      }
       rounds.roundStarts();
-      double rate = RunBatch.run(api, load, null, type, input, runs, launching, progress).runsPerSecond();
-      WarmUpRounds.Round round = rounds.roundEnds(java.util.Map.of(batched ? "batched runs" : "runs", rate));
+      double rate = RunBatch.run(api, load, null, type, input, runs, kind.launching().apply(fastest), progress).runsPerSecond();
+      if (kind.closedLoop()) {
+        fastest = Math.max(fastest, rate);
+      }
+      WarmUpRounds.Round round = rounds.roundEnds(java.util.Map.of(kind.name(), rate));
       progress.show("warm-up batch " + batch + ": " + round.description());
-      if (round.warm() && System.nanoTime() >= minimumEnd) {
+      if (round.warm() && batch >= kinds.size() && System.nanoTime() >= minimumEnd) {
         return;
       }
     }

@@ -35,7 +35,8 @@ public final class ScaleScenario {
         try (SystemUnderTest sut = SystemUnderTest.start(Map.of("WORKER_INSTANCES", Integer.toString(instances)), options);
             LoadGenerator load = new LoadGenerator(vertx, sut.baseUrl(), options.connections())) {
           ApiClient api = new ApiClient(sut.baseUrl()).login(options.email(), options.password());
-          PipelineScenario.warmUp(api, load, sut, TYPE, INPUT, Math.max(4, runs / 5), options, 1, progress);
+          PipelineScenario.warmUp(api, load, sut, TYPE, INPUT, Math.max(4, runs / 5), options,
+              List.of(PipelineScenario.WarmUpKind.closed("runs", options.connections(), 1)), progress);
           double rate = RunBatch.run(api, load, null, TYPE, INPUT, runs, RunBatch.Launching.closed(options.connections(), 1), progress)
               .runsPerSecond();
           (instances == 1 ? one : two).add(rate);
