@@ -140,9 +140,9 @@ public final class PipelineScenario {
    * Every way the measurement launches runs: full speed one per request and in batches, then open
    * loops at half that speed, 20 per request and in bursts. A warm-up of full-speed batches alone
    * left the open loops' code paths to the first measured fixed-rate batch: its recordings showed
-   * deoptimizations (1–9, Jackson's parser among them) that later batches did not have, and that
-   * batch was the one that stalled (43–117 ms in 4 of 11 runs). With every kind warmed up: 0–1
-   * deoptimizations there (docs/benchmarks.md, twenty-second round).
+   * deoptimizations (1–9, Jackson's parser among them) that later batches did not have; with every
+   * kind warmed up, 0–1. The occasional stall of that batch remained (1 of 11 runs, against 4 of
+   * 11 before; docs/benchmarks.md, twenty-second round).
    */
   static List<WarmUpKind> measuredKinds(BenchOptions options) {
     List<WarmUpKind> kinds = new ArrayList<>();
