@@ -3,13 +3,13 @@ package dev.taskmesh.run;
 import dev.taskmesh.auth.Caller;
 import dev.taskmesh.bridge.BacklogFullException;
 import dev.taskmesh.infra.MongoErrors;
+import dev.taskmesh.infra.ReadOnlyJsonCodec;
 import dev.taskmesh.infra.TimeOrderedIds;
 import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.task.Task;
 import dev.taskmesh.task.TaskHandlers;
 import dev.taskmesh.updater.RunEventWriter;
 import io.vertx.core.Future;
-import dev.taskmesh.infra.ReadOnlyJsonCodec;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +28,7 @@ import org.slf4j.event.Level;
 public final class RunService {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
+  private static final DeliveryOptions PLAIN_DELIVERY = new DeliveryOptions();
 
   /** Workers listen here for {@code {runId, attempt}} to stop a cancelled attempt cooperatively. */
   public static final String CANCEL_ADDRESS = RunCancellation.ADDRESS;
@@ -290,7 +291,7 @@ public final class RunService {
    * a completed cancel into an error for the client.
    */
   private void notify(String address, JsonObject body) {
-    notify(address, body, new DeliveryOptions());
+    notify(address, body, PLAIN_DELIVERY);
   }
 
   /** Status notices are read-only for their consumers, which share one object in process ({@link ReadOnlyJsonCodec}). */

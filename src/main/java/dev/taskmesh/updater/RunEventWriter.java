@@ -1,12 +1,12 @@
 package dev.taskmesh.updater;
 
+import dev.taskmesh.infra.ReadOnlyJsonCodec;
 import dev.taskmesh.observability.PipelineTelemetry;
 import dev.taskmesh.run.RunEvent;
 import dev.taskmesh.run.RunRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import dev.taskmesh.infra.ReadOnlyJsonCodec;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -56,7 +56,7 @@ final class IndexedH2Collection extends H2Collection {
     indexes = new MemoryIndexes<>(indexed, positionOrder);
     store = data.getStore();
     stored = new StoredValues(data, indexes, positionOrder, this::count);
-    streamAllDocumentsWithPosition().forEach(stored -> indexes.stored(CompactIds.compact(stored.getPosition()), null, stored.getDocument()));
+    streamAllDocumentsWithPosition().forEach(existing -> indexes.stored(CompactIds.compact(existing.getPosition()), null, existing.getDocument()));
   }
 
   @Override
